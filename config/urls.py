@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("parindex.accounts.urls")),
+    path("", include("parindex.core.urls")),
+    path("don-vi/", include("parindex.orgunits.urls")),
+    path("nhat-ky/", include("parindex.audit.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,58 @@
+"""The audit trail: who changed what, when, from which value to which, and why.
+
+Entries are written only through `parindex.audit.actions.record` and never updated or deleted by
+the application. `unit` is the unit the change belongs to, so that the trail is scoped like
+everything else: a commune's officer sees the commune's entries, the province's secretariat all.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    UNIT_CREATE = "unit.create", _("Unit created")
+    UNIT_UPDATE = "unit.update", _("Unit changed")
+    UNIT_IMPORT = "unit.import", _("Units imported")
+    UNIT_SUCCESSION = "unit.succession", _("Merger recorded")
+    USER_CREATE = "user.create", _("Account created")
+    USER_UPDATE = "user.update", _("Account changed")
+    ROLE_GRANT = "role.grant", _("Role granted")
+    ROLE_REVOKE = "role.revoke", _("Role revoked")
+    PASSWORD_CHANGE = "password.change", _("Password changed")
+    LOGIN_LOCKOUT = "login.lockout", _("Login locked after failures")
+    SCORE_CHANGE = "score.change", _("Score changed")
+    LOCK = "lock", _("Locked")
+    UNLOCK = "unlock", _("Unlocked")
+    PUBLISH = "publish", _("Published")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=255)
+    unit = models.ForeignKey(
+        "orgunits.Unit", verbose_name=_("unit"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    old_value = models.JSONField(_("old value"), null=True, blank=True)
+    new_value = models.JSONField(_("new value"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_name} {self.action} {self.object_repr}"

@@ -1,0 +1,118 @@
+"""What each user must do next: the cards on the home page, by role and scope.
+
+Each feature adds its own steps here (self-assessment due, appraisal waiting, plan tasks late ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from parindex.accounts.models import Role, RoleGrant
+from parindex.accounts.permissions import Perm, has_perm_anywhere, roles_for, units_where
+from parindex.orgunits.models import Level
+
+if TYPE_CHECKING:
+    from parindex.accounts.models import User
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    body: str
+    url: str = ""
+    link_text: str = ""
+    tone: str = "info"  # info | todo | done
+
+
+def next_steps(user: User) -> list[Step]:
+    steps: list[Step] = []
+    today = timezone.localdate()
+    roles = roles_for(user)
+    if not roles:
+        return [
+            Step(
+                _("No role yet"),
+                _("Your account has no role on any unit. Ask your unit's PAR administrator to "
+                  "grant you one."),
+            )
+        ]
+    if has_perm_anywhere(user, Perm.MANAGE_USERS):
+        communes = units_where(user, Perm.MANAGE_USERS).valid_on(today).filter(
+            level=Level.COMMUNE
+        )
+        officer = RoleGrant.objects.active().filter(
+            unit=OuterRef("pk"), role__in=[Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER]
+        )
+        missing = communes.exclude(Exists(officer)).count()
+        if missing:
+            steps.append(
+                Step(
+                    _("Communes without an account"),
+                    ngettext(
+                        "%(n)d commune has no commune officer or leader yet.",
+                        "%(n)d communes have no commune officer or leader yet.",
+                        missing,
+                    ) % {"n": missing},
+                    reverse("accounts:user_create"),
+                    _("Create accounts"),
+                    "todo",
+                )
+            )
+        else:
+            steps.append(
+                Step(
+                    _("Accounts"),
+                    _("Every commune in your scope has an officer or leader account."),
+                    reverse("accounts:user_list"),
+                    _("Manage accounts"),
+                    "done",
+                )
+            )
+    if has_perm_anywhere(user, Perm.MANAGE_UNITS):
+        steps.append(
+            Step(
+                _("Administrative units"),
+                _("Keep the unit list current: import a list from Excel or CSV, record mergers."),
+                reverse("orgunits:import"),
+                _("Import units"),
+            )
+        )
+    if roles & {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER}:
+        steps.append(
+            Step(
+                _("Self-assessment"),
+                _("The self-assessment of your commune will appear here when the secretariat "
+                  "opens the year's assessment."),
+            )
+        )
+    if Role.APPRAISER in roles:
+        steps.append(
+            Step(
+                _("Appraisal"),
+                _("Self-assessments submitted by the communes you appraise will appear here."),
+            )
+        )
+    if Role.COUNCIL in roles:
+        steps.append(
+            Step(
+                _("Council"),
+                _("Results waiting for the council's approval will appear here."),
+            )
+        )
+    if has_perm_anywhere(user, Perm.VIEW_AUDIT):
+        steps.append(
+            Step(
+                _("Audit trail"),
+                _("Every change to scores, locks, roles and units is recorded."),
+                reverse("audit:list"),
+                _("Open the audit trail"),
+            )
+        )
+    return steps
