@@ -27,8 +27,9 @@ def world(db: None) -> World:
     province = factories.unit("Tỉnh Thử Nghiệm", Kind.TINH, code="91")
     commune_a = factories.unit("Xã An Bình", Kind.XA, province, code="91001")
     commune_b = factories.unit("Phường Bình Minh", Kind.PHUONG, province, code="91002")
-    office_a = factories.unit("Văn phòng - Thống kê xã An Bình", Kind.CO_QUAN, commune_a,
-                              code="91001-VP")
+    office_a = factories.unit(
+        "Văn phòng - Thống kê xã An Bình", Kind.CO_QUAN, commune_a, code="91001-VP"
+    )
     other_province = factories.unit("Tỉnh Khác", Kind.TINH, code="92")
     commune_c = factories.unit("Xã Khác", Kind.XA, other_province, code="92001")
     users = {
@@ -41,7 +42,8 @@ def world(db: None) -> World:
         "viewer": factories.user("viewer", role=Role.VIEWER, on=province),
         "no_role": factories.user("norole", unit=commune_a),
         "officer_b": factories.user("officer_b", role=Role.COMMUNE_OFFICER, on=commune_b),
-        "secretariat_other": factories.user("secretariat_other", role=Role.SECRETARIAT,
-                                            on=other_province),
+        "secretariat_other": factories.user(
+            "secretariat_other", role=Role.SECRETARIAT, on=other_province
+        ),
     }
     return World(province, commune_a, commune_b, office_a, other_province, commune_c, users)

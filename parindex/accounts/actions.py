@@ -38,8 +38,12 @@ def create_user(
         raise PermissionDeniedError
     with transaction.atomic():
         user = User(
-            username=username, full_name=full_name, email=email, unit=unit,
-            job_title=job_title, phone=phone,
+            username=username,
+            full_name=full_name,
+            email=email,
+            unit=unit,
+            job_title=job_title,
+            phone=phone,
         )
         if password:
             user.set_password(password)
@@ -48,7 +52,10 @@ def create_user(
         user.full_clean(exclude=["password"])
         user.save()
         record(
-            actor=by, action=AuditAction.USER_CREATE, obj=user, unit=unit,
+            actor=by,
+            action=AuditAction.USER_CREATE,
+            obj=user,
+            unit=unit,
             new={"username": username, "full_name": full_name, "unit": unit},
         )
     return user
@@ -62,8 +69,13 @@ def set_user_active(*, by: User, user: User, active: bool, reason: str = "") -> 
         user.is_active = active
         user.save(update_fields=["is_active"])
         record(
-            actor=by, action=AuditAction.USER_UPDATE, obj=user, unit=user.unit,
-            old={"is_active": old}, new={"is_active": active}, reason=reason,
+            actor=by,
+            action=AuditAction.USER_UPDATE,
+            obj=user,
+            unit=user.unit,
+            old={"is_active": old},
+            new={"is_active": active},
+            reason=reason,
         )
     return user
 
@@ -86,14 +98,23 @@ def grant_role(
         raise PermissionDeniedError
     with transaction.atomic():
         grant = RoleGrant(
-            user=user, role=role, unit=unit, field_codes=sorted(set(field_codes or [])),
-            valid_from=valid_from or timezone.localdate(), valid_to=valid_to, granted_by=by,
+            user=user,
+            role=role,
+            unit=unit,
+            field_codes=sorted(set(field_codes or [])),
+            valid_from=valid_from or timezone.localdate(),
+            valid_to=valid_to,
+            granted_by=by,
         )
         grant.full_clean()
         grant.save()
         record(
-            actor=by, action=AuditAction.ROLE_GRANT, obj=user, unit=unit,
-            new={"role": role, "unit": unit, "field_codes": grant.field_codes}, reason=reason,
+            actor=by,
+            action=AuditAction.ROLE_GRANT,
+            obj=user,
+            unit=unit,
+            new={"role": role, "unit": unit, "field_codes": grant.field_codes},
+            reason=reason,
         )
     forget_grants(user)
     return grant
@@ -106,8 +127,12 @@ def revoke_role(*, by: User | None, grant: RoleGrant, reason: str = "") -> RoleG
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
         record(
-            actor=by, action=AuditAction.ROLE_REVOKE, obj=grant.user, unit=grant.unit,
-            old={"role": grant.role, "unit": grant.unit}, reason=reason,
+            actor=by,
+            action=AuditAction.ROLE_REVOKE,
+            obj=grant.user,
+            unit=grant.unit,
+            old={"role": grant.role, "unit": grant.unit},
+            reason=reason,
         )
     forget_grants(grant.user)
     return grant

@@ -28,7 +28,9 @@ def scope_units(user: User) -> Any:
 
 class UserCreateForm(forms.Form):
     username = forms.RegexField(
-        label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$",
+        label=_("Username"),
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
         error_messages={"invalid": _("Letters, digits and . @ + - _ only, no spaces.")},
     )
     full_name = forms.CharField(label=_("Full name"), max_length=150)
@@ -43,7 +45,7 @@ class UserCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.by = by
         self.fields["unit"].queryset = scope_units(by)  # type: ignore[attr-defined]
-        self.fields["role"].choices = [("", _("— no role yet —")), *Role.choices]
+        self.fields["role"].choices = [("", _("— no role yet —")), *Role.choices]  # type: ignore[attr-defined]
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
@@ -73,7 +75,8 @@ class GrantForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = UnitChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     field_codes = forms.CharField(
-        label=_("Limited to fields"), required=False,
+        label=_("Limited to fields"),
+        required=False,
         help_text=_("Appraisers only: field codes separated by commas, e.g. 1, 2. Empty = all."),
     )
     valid_to = forms.DateField(label=_("Valid until"), required=False)

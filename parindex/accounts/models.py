@@ -21,8 +21,13 @@ class User(AbstractUser):
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     unit = models.ForeignKey(
-        "orgunits.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="members", help_text=_("The unit the account belongs to; it decides who manages it."),
+        "orgunits.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text=_("The unit the account belongs to; it decides who manages it."),
     )
 
     # first_name/last_name are kept from AbstractUser for compatibility; full_name is shown.
@@ -65,8 +70,12 @@ class RoleGrant(models.Model):
         "orgunits.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="grants"
     )
     field_codes = models.JSONField(
-        _("limited to fields"), default=list, blank=True,
-        help_text=_("Appraisers only: framework field codes this grant is limited to; empty = all."),
+        _("limited to fields"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Appraisers only: framework field codes this grant is limited to; empty = all."
+        ),
     )
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
@@ -84,7 +93,8 @@ class RoleGrant(models.Model):
         ordering = ["user__username", "role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "unit"], condition=Q(revoked_at__isnull=True),
+                fields=["user", "role", "unit"],
+                condition=Q(revoked_at__isnull=True),
                 name="rolegrant_one_active_per_user_role_unit",
             ),
         ]

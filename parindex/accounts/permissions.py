@@ -44,15 +44,25 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.SYSTEM_ADMIN: frozenset(Perm),
     Role.SECRETARIAT: frozenset(
         {
-            Perm.VIEW_UNIT, Perm.MANAGE_UNITS, Perm.VIEW_AUDIT, Perm.MANAGE_USERS,
-            Perm.MANAGE_FRAMEWORKS, Perm.MANAGE_CAMPAIGNS, Perm.VIEW_RESULTS,
+            Perm.VIEW_UNIT,
+            Perm.MANAGE_UNITS,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_USERS,
+            Perm.MANAGE_FRAMEWORKS,
+            Perm.MANAGE_CAMPAIGNS,
+            Perm.VIEW_RESULTS,
         }
     ),
     Role.APPRAISER: frozenset({Perm.VIEW_UNIT, Perm.APPRAISE, Perm.VIEW_RESULTS, Perm.VIEW_AUDIT}),
     Role.COUNCIL: frozenset({Perm.VIEW_UNIT, Perm.APPROVE_PUBLICATION, Perm.VIEW_RESULTS}),
     Role.COMMUNE_LEADER: frozenset(
-        {Perm.VIEW_UNIT, Perm.ENTER_ASSESSMENT, Perm.SUBMIT_ASSESSMENT, Perm.VIEW_RESULTS,
-         Perm.VIEW_AUDIT}
+        {
+            Perm.VIEW_UNIT,
+            Perm.ENTER_ASSESSMENT,
+            Perm.SUBMIT_ASSESSMENT,
+            Perm.VIEW_RESULTS,
+            Perm.VIEW_AUDIT,
+        }
     ),
     Role.COMMUNE_OFFICER: frozenset(
         {Perm.VIEW_UNIT, Perm.ENTER_ASSESSMENT, Perm.VIEW_RESULTS, Perm.VIEW_AUDIT}
@@ -92,7 +102,10 @@ def active_grants(user: User | AnonymousUser) -> list[RoleGrant]:
 
 
 def _lineage_paths(unit: Unit) -> tuple[str, ...]:
-    """The unit's path and those of all units it continues, transitively (one query a generation)."""
+    """The unit's path and those of all units it continues, transitively.
+
+    One query a generation of mergers.
+    """
     paths = [unit.path]
     seen = {unit.pk}
     frontier = [unit.pk]
@@ -113,7 +126,8 @@ def _lineage_paths(unit: Unit) -> tuple[str, ...]:
 
 def _covers(grant: RoleGrant, unit: Unit) -> bool:
     return bool(unit.path) and any(
-        unit.path.startswith(path) for path in grant.cover_paths  # type: ignore[attr-defined]
+        unit.path.startswith(path)
+        for path in grant.cover_paths  # type: ignore[attr-defined]
     )
 
 
@@ -126,9 +140,7 @@ def forget_grants(user: User) -> None:
 def is_system_admin(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_superuser) or any(
-        g.role == Role.SYSTEM_ADMIN for g in active_grants(user)
-    )
+    return bool(user.is_superuser) or any(g.role == Role.SYSTEM_ADMIN for g in active_grants(user))
 
 
 def unit_of(obj: Any) -> Unit | None:
@@ -157,9 +169,7 @@ def has_perm_anywhere(user: User | AnonymousUser, perm: Perm) -> bool:
     return any(perm in ROLE_PERMS[g.role] for g in active_grants(user))
 
 
-def can(
-    user: User | AnonymousUser, perm: Perm, obj: Any, *, field_code: str | None = None
-) -> bool:
+def can(user: User | AnonymousUser, perm: Perm, obj: Any, *, field_code: str | None = None) -> bool:
     """May `user` do `perm` on `obj`? `field_code` narrows an appraiser's field-limited grant."""
     if is_system_admin(user):
         return True
@@ -171,8 +181,13 @@ def can(
             continue
         if not _covers(grant, unit):
             continue
-        if field_code is not None and grant.field_codes and not any(
-            field_code == code or field_code.startswith(f"{code}.") for code in grant.field_codes
+        if (
+            field_code is not None
+            and grant.field_codes
+            and not any(
+                field_code == code or field_code.startswith(f"{code}.")
+                for code in grant.field_codes
+            )
         ):
             continue
         return True

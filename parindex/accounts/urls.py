@@ -6,11 +6,14 @@ from parindex.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"
+    ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("mat-khau/doi/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
-        "mat-khau/doi/xong/", auth_views.PasswordChangeDoneView.as_view(),
+        "mat-khau/doi/xong/",
+        auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path(
@@ -22,7 +25,8 @@ urlpatterns = [
         name="password_reset",
     ),
     path(
-        "mat-khau/quen/da-gui/", auth_views.PasswordResetDoneView.as_view(),
+        "mat-khau/quen/da-gui/",
+        auth_views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(
@@ -33,7 +37,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path(
-        "mat-khau/dat-lai/xong/", auth_views.PasswordResetCompleteView.as_view(),
+        "mat-khau/dat-lai/xong/",
+        auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
     path("tai-khoan/", views.user_list, name="user_list"),
@@ -41,7 +46,8 @@ urlpatterns = [
     path("tai-khoan/<int:pk>/", views.user_detail, name="user_detail"),
     path("tai-khoan/<int:pk>/vai-tro/", views.grant_create, name="grant_create"),
     path(
-        "tai-khoan/<int:pk>/vai-tro/<int:grant_pk>/thu-hoi/", views.grant_revoke,
+        "tai-khoan/<int:pk>/vai-tro/<int:grant_pk>/thu-hoi/",
+        views.grant_revoke,
         name="grant_revoke",
     ),
     path("tai-khoan/<int:pk>/kich-hoat/", views.user_set_active, name="user_set_active"),

@@ -56,8 +56,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(
-            Q(username__icontains=query) | Q(full_name__icontains=query)
-            | Q(unit__name__icontains=query) | Q(unit__code=query)
+            Q(username__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(unit__name__icontains=query)
+            | Q(unit__code=query)
         )
     page = Paginator(users.prefetch_related("grants__unit"), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "query": query})
@@ -72,8 +74,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         with transaction.atomic():
             user = actions.create_user(
-                by=by, username=data["username"], full_name=data["full_name"],
-                email=data["email"], unit=data["unit"], password=data["password1"],
+                by=by,
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                unit=data["unit"],
+                password=data["password1"],
                 job_title=data["job_title"],
             )
             if data["role"]:
@@ -117,8 +123,13 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, target, form, status=200 if request.htmx else 422)  # type: ignore[attr-defined]
     data = form.cleaned_data
     actions.grant_role(
-        by=by, user=target, role=data["role"], unit=data["unit"], field_codes=data["field_codes"],
-        valid_to=data["valid_to"], reason=data["reason"],
+        by=by,
+        user=target,
+        role=data["role"],
+        unit=data["unit"],
+        field_codes=data["field_codes"],
+        valid_to=data["valid_to"],
+        reason=data["reason"],
     )
     messages.success(request, _("Role granted."))
     if request.htmx:  # type: ignore[attr-defined]

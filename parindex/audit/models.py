@@ -32,17 +32,27 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("by"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=40, choices=AuditAction.choices, db_index=True)
+    action = models.CharField(
+        _("action"), max_length=40, choices=AuditAction.choices, db_index=True
+    )
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=255)
     unit = models.ForeignKey(
-        "orgunits.Unit", verbose_name=_("unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "orgunits.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     old_value = models.JSONField(_("old value"), null=True, blank=True)
     new_value = models.JSONField(_("new value"), null=True, blank=True)

@@ -26,7 +26,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     if filters["actor"]:
         entries = entries.filter(actor_name__icontains=filters["actor"])
     if filters["unit"]:
-        entries = entries.filter(Q(unit__name__icontains=filters["unit"]) | Q(unit__code=filters["unit"]))
+        entries = entries.filter(
+            Q(unit__name__icontains=filters["unit"]) | Q(unit__code=filters["unit"])
+        )
     if filters["from"]:
         entries = entries.filter(at__date__gte=_parse_day(filters["from"]))
     if filters["to"]:

@@ -36,10 +36,22 @@ DEMO_USERS: list[tuple[str, str, str, str, str, list[str]]] = [
     ("thamdinh", "Trần Văn Minh", "Thành viên Tổ thư ký", Role.APPRAISER, "31", ["1", "2", "3"]),
     ("hoidong", "Lê Quang Huy", "Thành viên Hội đồng", Role.COUNCIL, "31", []),
     ("lanhdao.thanhmien", "Phạm Văn Tùng", "Chủ tịch UBND xã", Role.COMMUNE_LEADER, "11239", []),
-    ("canbo.thanhmien", "Vũ Thị Lan", "Công chức Văn phòng - Thống kê", Role.COMMUNE_OFFICER,
-     "11239", []),
-    ("canbo.namthanhmien", "Đỗ Minh Châu", "Công chức Văn phòng - Thống kê",
-     Role.COMMUNE_OFFICER, "11284", []),
+    (
+        "canbo.thanhmien",
+        "Vũ Thị Lan",
+        "Công chức Văn phòng - Thống kê",
+        Role.COMMUNE_OFFICER,
+        "11239",
+        [],
+    ),
+    (
+        "canbo.namthanhmien",
+        "Đỗ Minh Châu",
+        "Công chức Văn phòng - Thống kê",
+        Role.COMMUNE_OFFICER,
+        "11284",
+        [],
+    ),
     ("xem", "Hoàng Anh Đức", "Lãnh đạo UBND thành phố", Role.VIEWER, "31", []),
 ]
 
@@ -53,7 +65,9 @@ OFFICES_2025 = [
 
 
 def _unit(code: str, day: dt.date) -> Unit:
-    return Unit.objects.valid_on(day).get(code=code, kind__in=[k for k in Kind.values if k != Kind.CO_QUAN])
+    return Unit.objects.valid_on(day).get(
+        code=code, kind__in=[k for k in Kind.values if k != Kind.CO_QUAN]
+    )
 
 
 def load_demo() -> dict[str, int]:
@@ -67,35 +81,70 @@ def load_demo() -> dict[str, int]:
         for parent_code, code, name in OFFICES_2023:
             parent = _unit(parent_code, old_day)
             if not Unit.objects.filter(code=code).exists():
-                create_unit(by=None, code=code, name=name, kind=Kind.CO_QUAN, parent=parent,
-                            valid_from=parent.valid_from, valid_to=parent.valid_to)
+                create_unit(
+                    by=None,
+                    code=code,
+                    name=name,
+                    kind=Kind.CO_QUAN,
+                    parent=parent,
+                    valid_from=parent.valid_from,
+                    valid_to=parent.valid_to,
+                )
         for parent_code, code, name in OFFICES_2025:
             parent = _unit(parent_code, new_day)
             if not Unit.objects.filter(code=code).exists():
-                create_unit(by=None, code=code, name=name, kind=Kind.CO_QUAN, parent=parent,
-                            valid_from=new_day)
+                create_unit(
+                    by=None,
+                    code=code,
+                    name=name,
+                    kind=Kind.CO_QUAN,
+                    parent=parent,
+                    valid_from=new_day,
+                )
         old_province, new_province = _unit("30", old_day), _unit("31", new_day)
         if not Succession.objects.filter(predecessor=old_province).exists():
-            record_succession(by=None, predecessor=old_province, successor=new_province,
-                              effective_on=new_day, legal_basis=PROVINCE_LAW)
+            record_succession(
+                by=None,
+                predecessor=old_province,
+                successor=new_province,
+                effective_on=new_day,
+                legal_basis=PROVINCE_LAW,
+            )
             # The district ends with the two-level government, without a successor.
         with (DATA / "demo_thanh_mien_2025_successions.csv").open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
                 old = _unit(row["Mã đơn vị cũ"], old_day)
                 new = _unit(row["Mã đơn vị mới"], new_day)
                 if not Succession.objects.filter(predecessor=old, successor=new).exists():
-                    record_succession(by=None, predecessor=old, successor=new,
-                                      effective_on=new_day, is_main=row["Kế thừa chính"] == "có",
-                                      legal_basis=COMMUNE_LAW)
+                    record_succession(
+                        by=None,
+                        predecessor=old,
+                        successor=new,
+                        effective_on=new_day,
+                        is_main=row["Kế thừa chính"] == "có",
+                        legal_basis=COMMUNE_LAW,
+                    )
         users = 0
         for username, full_name, title, role, unit_code, fields in DEMO_USERS:
             if User.objects.filter(username=username).exists():
                 continue
             unit = _unit(unit_code, new_day)
-            user = create_user(by=None, username=username, full_name=full_name,
-                               email=f"{username}@demo.parindex.vn", unit=unit,
-                               password=DEMO_PASSWORD, job_title=title)
-            grant_role(by=None, user=user, role=role, unit=unit, field_codes=fields,
-                       valid_from=dt.date(2025, 7, 1))
+            user = create_user(
+                by=None,
+                username=username,
+                full_name=full_name,
+                email=f"{username}@demo.parindex.vn",
+                unit=unit,
+                password=DEMO_PASSWORD,
+                job_title=title,
+            )
+            grant_role(
+                by=None,
+                user=user,
+                role=role,
+                unit=unit,
+                field_codes=fields,
+                valid_from=dt.date(2025, 7, 1),
+            )
             users += 1
     return {"units": Unit.objects.count(), "users": users}

@@ -39,14 +39,14 @@ def next_steps(user: User) -> list[Step]:
         return [
             Step(
                 _("No role yet"),
-                _("Your account has no role on any unit. Ask your unit's PAR administrator to "
-                  "grant you one."),
+                _(
+                    "Your account has no role on any unit. Ask your unit's PAR administrator to "
+                    "grant you one."
+                ),
             )
         ]
     if has_perm_anywhere(user, Perm.MANAGE_USERS):
-        communes = units_where(user, Perm.MANAGE_USERS).valid_on(today).filter(
-            level=Level.COMMUNE
-        )
+        communes = units_where(user, Perm.MANAGE_USERS).valid_on(today).filter(level=Level.COMMUNE)
         officer = RoleGrant.objects.active().filter(
             unit=OuterRef("pk"), role__in=[Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER]
         )
@@ -59,7 +59,8 @@ def next_steps(user: User) -> list[Step]:
                         "%(n)d commune has no commune officer or leader yet.",
                         "%(n)d communes have no commune officer or leader yet.",
                         missing,
-                    ) % {"n": missing},
+                    )
+                    % {"n": missing},
                     reverse("accounts:user_create"),
                     _("Create accounts"),
                     "todo",
@@ -88,8 +89,10 @@ def next_steps(user: User) -> list[Step]:
         steps.append(
             Step(
                 _("Self-assessment"),
-                _("The self-assessment of your commune will appear here when the secretariat "
-                  "opens the year's assessment."),
+                _(
+                    "The self-assessment of your commune will appear here when the secretariat "
+                    "opens the year's assessment."
+                ),
             )
         )
     if Role.APPRAISER in roles:

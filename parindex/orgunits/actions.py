@@ -41,8 +41,13 @@ def create_unit(
     """Create one unit under `parent` and give it its path. Permission is the caller's check."""
     check_parent(kind=kind, parent=parent)
     unit = Unit(
-        code=code.strip(), name=name.strip(), kind=kind, level=KIND_LEVEL[kind], parent=parent,
-        valid_from=valid_from, valid_to=valid_to,
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        level=KIND_LEVEL[kind],
+        parent=parent,
+        valid_from=valid_from,
+        valid_to=valid_to,
     )
     unit.full_clean(exclude=["path", "level"])
     with transaction.atomic():
@@ -51,9 +56,18 @@ def create_unit(
         unit.save(update_fields=["path"])
         if audit:
             record(
-                actor=by, action=AuditAction.UNIT_CREATE, obj=unit, unit=unit,
-                new={"code": unit.code, "name": unit.name, "kind": kind, "parent": parent,
-                     "valid_from": valid_from, "valid_to": valid_to},
+                actor=by,
+                action=AuditAction.UNIT_CREATE,
+                obj=unit,
+                unit=unit,
+                new={
+                    "code": unit.code,
+                    "name": unit.name,
+                    "kind": kind,
+                    "parent": parent,
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                },
             )
     return unit
 
@@ -67,11 +81,17 @@ def record_succession(
     is_main: bool = True,
     legal_basis: str = "",
 ) -> Succession:
-    """Link an old unit to the unit that continues it. The old unit's validity ends the day before."""
+    """Link an old unit to the unit that continues it.
+
+    The old unit's validity ends the day before the link takes effect.
+    """
     with transaction.atomic():
         link = Succession(
-            predecessor=predecessor, successor=successor, effective_on=effective_on,
-            is_main=is_main, legal_basis=legal_basis,
+            predecessor=predecessor,
+            successor=successor,
+            effective_on=effective_on,
+            is_main=is_main,
+            legal_basis=legal_basis,
         )
         link.full_clean()
         link.save()
@@ -80,8 +100,15 @@ def record_succession(
             predecessor.valid_to = last_day
             predecessor.save(update_fields=["valid_to"])
         record(
-            actor=by, action=AuditAction.UNIT_SUCCESSION, obj=link, unit=predecessor,
-            new={"predecessor": predecessor, "successor": successor,
-                 "effective_on": effective_on, "legal_basis": legal_basis},
+            actor=by,
+            action=AuditAction.UNIT_SUCCESSION,
+            obj=link,
+            unit=predecessor,
+            new={
+                "predecessor": predecessor,
+                "successor": successor,
+                "effective_on": effective_on,
+                "legal_basis": legal_basis,
+            },
         )
     return link

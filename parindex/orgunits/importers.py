@@ -6,7 +6,7 @@ Columns (Vietnamese or English headers, any order, case and accents of the heade
 | --- | --- | --- |
 | Mã / code | official unit code | 11239 |
 | Tên / name | name | Xã Thanh Tùng |
-| Loại / kind | tỉnh, thành phố trực thuộc trung ương, huyện, thị xã, thành phố, quận, xã, phường, thị trấn, đặc khu, cơ quan | xã |
+| Loại / kind | tỉnh, huyện, thị xã, quận, xã, phường, thị trấn, đặc khu, cơ quan ... | xã |
 | Mã cấp trên / parent_code | the parent's code, in the file or already saved | 300 |
 | Hiệu lực từ / valid_from | dd/mm/yyyy | 01/01/2020 |
 | Hiệu lực đến / valid_to | dd/mm/yyyy, empty when still valid | 30/06/2025 |
@@ -48,23 +48,46 @@ def _fold(text: str) -> str:
 
 
 HEADERS: dict[str, str] = {
-    "ma": "code", "code": "code", "ma don vi": "code", "ma dvhc": "code",
-    "ten": "name", "name": "name", "ten don vi": "name",
-    "loai": "kind", "kind": "kind", "cap": "kind",
-    "ma cap tren": "parent_code", "parent code": "parent_code", "ma don vi cap tren": "parent_code",
-    "hieu luc tu": "valid_from", "valid from": "valid_from", "tu ngay": "valid_from",
-    "hieu luc den": "valid_to", "valid to": "valid_to", "den ngay": "valid_to",
+    "ma": "code",
+    "code": "code",
+    "ma don vi": "code",
+    "ma dvhc": "code",
+    "ten": "name",
+    "name": "name",
+    "ten don vi": "name",
+    "loai": "kind",
+    "kind": "kind",
+    "cap": "kind",
+    "ma cap tren": "parent_code",
+    "parent code": "parent_code",
+    "ma don vi cap tren": "parent_code",
+    "hieu luc tu": "valid_from",
+    "valid from": "valid_from",
+    "tu ngay": "valid_from",
+    "hieu luc den": "valid_to",
+    "valid to": "valid_to",
+    "den ngay": "valid_to",
 }
 REQUIRED = ("code", "name", "kind", "valid_from")
 
 KIND_WORDS: dict[str, str] = {_fold(str(label)): value for value, label in Kind.choices}
 KIND_WORDS.update(
     {
-        "tinh": Kind.TINH, "thanh pho truc thuoc trung uong": Kind.THANH_PHO_TW,
-        "thanh pho trung uong": Kind.THANH_PHO_TW, "huyen": Kind.HUYEN, "thi xa": Kind.THI_XA,
-        "thanh pho": Kind.THANH_PHO, "thanh pho thuoc tinh": Kind.THANH_PHO, "quan": Kind.QUAN,
-        "xa": Kind.XA, "phuong": Kind.PHUONG, "thi tran": Kind.THI_TRAN, "dac khu": Kind.DAC_KHU,
-        "co quan": Kind.CO_QUAN, "phong": Kind.CO_QUAN, "phong ban": Kind.CO_QUAN,
+        "tinh": Kind.TINH,
+        "thanh pho truc thuoc trung uong": Kind.THANH_PHO_TW,
+        "thanh pho trung uong": Kind.THANH_PHO_TW,
+        "huyen": Kind.HUYEN,
+        "thi xa": Kind.THI_XA,
+        "thanh pho": Kind.THANH_PHO,
+        "thanh pho thuoc tinh": Kind.THANH_PHO,
+        "quan": Kind.QUAN,
+        "xa": Kind.XA,
+        "phuong": Kind.PHUONG,
+        "thi tran": Kind.THI_TRAN,
+        "dac khu": Kind.DAC_KHU,
+        "co quan": Kind.CO_QUAN,
+        "phong": Kind.CO_QUAN,
+        "phong ban": Kind.CO_QUAN,
     }
 )
 KIND_WORDS.update({value: value for value in Kind.values})
@@ -137,9 +160,7 @@ def read_rows(upload: IO[bytes], filename: str) -> list[dict[str, str]]:
     header = [HEADERS.get(_fold(str(h)), "") for h in values[0]]
     missing = [col for col in REQUIRED if col not in header]
     if missing:
-        raise UnreadableFileError(
-            _("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)}
-        )
+        raise UnreadableFileError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
     if len(values) - 1 > MAX_ROWS:
         raise UnreadableFileError(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
     return [
@@ -188,16 +209,22 @@ def _parse(raw: list[dict[str, str]], report: ImportReport) -> list[_Row]:
             valid_from = _parse_date(values.get("valid_from", ""))
         except ValueError:
             report.errors.append(
-                RowError(index, "valid_from", _("“%(v)s” is not a date (dd/mm/yyyy).")
-                         % {"v": values.get("valid_from", "")})
+                RowError(
+                    index,
+                    "valid_from",
+                    _("“%(v)s” is not a date (dd/mm/yyyy).") % {"v": values.get("valid_from", "")},
+                )
             )
         if values.get("valid_to"):
             try:
                 valid_to = _parse_date(values["valid_to"])
             except ValueError:
                 report.errors.append(
-                    RowError(index, "valid_to", _("“%(v)s” is not a date (dd/mm/yyyy).")
-                             % {"v": values["valid_to"]})
+                    RowError(
+                        index,
+                        "valid_to",
+                        _("“%(v)s” is not a date (dd/mm/yyyy).") % {"v": values["valid_to"]},
+                    )
                 )
         if valid_from and valid_to and valid_to < valid_from:
             report.errors.append(
@@ -206,8 +233,12 @@ def _parse(raw: list[dict[str, str]], report: ImportReport) -> list[_Row]:
         if valid_from and code:
             if (code, valid_from) in seen:
                 report.errors.append(
-                    RowError(index, "code", _("Code %(code)s is already on row %(row)d.")
-                             % {"code": code, "row": seen[(code, valid_from)]})
+                    RowError(
+                        index,
+                        "code",
+                        _("Code %(code)s is already on row %(row)d.")
+                        % {"code": code, "row": seen[(code, valid_from)]},
+                    )
                 )
             seen[(code, valid_from)] = index
         if len(report.errors) == errors_before and kind and valid_from:
@@ -232,8 +263,11 @@ def import_units(*, by: User | None, upload: IO[bytes], filename: str) -> Import
     placed: set[str] = set()
     pending = list(rows)
     while pending:
-        progress = [r for r in pending if not r.parent_code or r.parent_code not in in_file
-                    or r.parent_code in placed]
+        progress = [
+            r
+            for r in pending
+            if not r.parent_code or r.parent_code not in in_file or r.parent_code in placed
+        ]
         if not progress:
             for r in pending:
                 report.errors.append(
@@ -254,7 +288,10 @@ def import_units(*, by: User | None, upload: IO[bytes], filename: str) -> Import
                 raise _Rollback
             if by is not None and (report.created or report.updated):
                 record(
-                    actor=by, action=AuditAction.UNIT_IMPORT, obj=by, unit=by.unit,
+                    actor=by,
+                    action=AuditAction.UNIT_IMPORT,
+                    obj=by,
+                    unit=by.unit,
                     new={"file": filename, "created": report.created, "updated": report.updated},
                 )
     except _Rollback:
@@ -272,40 +309,55 @@ def _apply(*, by: User | None, rows: list[_Row], report: ImportReport) -> None:
     for r in rows:
         parent: Unit | None = None
         if r.parent_code:
-            parent = next(
-                (u for u in created.get(r.parent_code, []) if u.is_valid_on(r.valid_from)), None
-            ) or Unit.objects.valid_on(r.valid_from).filter(code=r.parent_code).first()
+            parent = (
+                next(
+                    (u for u in created.get(r.parent_code, []) if u.is_valid_on(r.valid_from)), None
+                )
+                or Unit.objects.valid_on(r.valid_from).filter(code=r.parent_code).first()
+            )
             if parent is None:
                 report.errors.append(
-                    RowError(r.number, "parent_code",
-                             _("No unit with code %(code)s valid on %(day)s.")
-                             % {"code": r.parent_code, "day": r.valid_from.strftime("%d/%m/%Y")})
+                    RowError(
+                        r.number,
+                        "parent_code",
+                        _("No unit with code %(code)s valid on %(day)s.")
+                        % {"code": r.parent_code, "day": r.valid_from.strftime("%d/%m/%Y")},
+                    )
                 )
                 continue
         level = KIND_LEVEL[r.kind]
         if (parent.level if parent else None) not in ALLOWED_PARENT_LEVELS[level]:
             report.errors.append(
-                RowError(r.number, "parent_code",
-                         _("A %(kind)s cannot be placed under %(parent)s.")
-                         % {"kind": Kind(r.kind).label, "parent": parent or _("no parent")})
+                RowError(
+                    r.number,
+                    "parent_code",
+                    _("A %(kind)s cannot be placed under %(parent)s.")
+                    % {"kind": Kind(r.kind).label, "parent": parent or _("no parent")},
+                )
             )
             continue
         if by is not None:
             allowed = can(by, Perm.MANAGE_UNITS, parent) if parent else is_system_admin(by)
             if not allowed:
                 report.errors.append(
-                    RowError(r.number, "parent_code",
-                             _("You may not add units under %(parent)s.")
-                             % {"parent": parent or _("the country")})
+                    RowError(
+                        r.number,
+                        "parent_code",
+                        _("You may not add units under %(parent)s.")
+                        % {"parent": parent or _("the country")},
+                    )
                 )
                 continue
         existing = Unit.objects.filter(code=r.code, valid_from=r.valid_from).first()
         if existing is not None:
             if existing.kind != r.kind or existing.parent_id != (parent.pk if parent else None):
                 report.errors.append(
-                    RowError(r.number, "code",
-                             _("Unit %(code)s already exists with another kind or parent.")
-                             % {"code": r.code})
+                    RowError(
+                        r.number,
+                        "code",
+                        _("Unit %(code)s already exists with another kind or parent.")
+                        % {"code": r.code},
+                    )
                 )
                 continue
             if existing.name == r.name and existing.valid_to == r.valid_to:
@@ -314,14 +366,26 @@ def _apply(*, by: User | None, rows: list[_Row], report: ImportReport) -> None:
                 old = {"name": existing.name, "valid_to": existing.valid_to}
                 existing.name, existing.valid_to = r.name, r.valid_to
                 existing.save(update_fields=["name", "valid_to"])
-                record(actor=by, action=AuditAction.UNIT_UPDATE, obj=existing, unit=existing,
-                       old=old, new={"name": r.name, "valid_to": r.valid_to})
+                record(
+                    actor=by,
+                    action=AuditAction.UNIT_UPDATE,
+                    obj=existing,
+                    unit=existing,
+                    old=old,
+                    new={"name": r.name, "valid_to": r.valid_to},
+                )
                 report.updated += 1
             created.setdefault(r.code, []).append(existing)
             continue
         unit = create_unit(
-            by=by, code=r.code, name=r.name, kind=r.kind, parent=parent,
-            valid_from=r.valid_from, valid_to=r.valid_to, audit=False,
+            by=by,
+            code=r.code,
+            name=r.name,
+            kind=r.kind,
+            parent=parent,
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+            audit=False,
         )
         created.setdefault(r.code, []).append(unit)
         report.created += 1

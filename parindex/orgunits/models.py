@@ -4,8 +4,9 @@ Before 1/7/2025: province -> district -> commune. Since then: province -> commun
 side by side: a unit is valid from `valid_from` to `valid_to` (inclusive, open when empty), and a
 merger is a `Succession` from each old unit to the new one, so earlier years stay readable.
 
-Subtree queries use a materialised path of zero-padded ids ("/00000001/00000007/"): a unit covers every unit whose
-path starts with its own. Units never move; a reorganisation creates new units.
+Subtree queries use a materialised path of zero-padded ids ("/00000001/00000007/"): a unit
+covers every unit whose path starts with its own. Units never move; a reorganisation creates
+new units.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ ALLOWED_PARENT_LEVELS: dict[str, set[str | None]] = {
 
 class UnitQuerySet(models.QuerySet["Unit"]):
     def valid_on(self, day: dt.date) -> UnitQuerySet:
-        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
 
     def within(self, unit: Unit) -> UnitQuerySet:
         """The unit and everything below it."""
@@ -78,12 +81,18 @@ class UnitQuerySet(models.QuerySet["Unit"]):
 
 
 class Unit(models.Model):
-    code = models.CharField(_("code"), max_length=20, help_text=_("Official administrative unit code"))
+    code = models.CharField(
+        _("code"), max_length=20, help_text=_("Official administrative unit code")
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, editable=False)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     valid_from = models.DateField(_("valid from"))
@@ -98,8 +107,10 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["path"]
         constraints = [
-            # The 2025 list reuses old communes' codes for new ones: a code is unique per start date.
-            models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_valid_from_unique"),
+            # The 2025 list reuses old communes' codes: a code is unique per start date.
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], name="unit_code_valid_from_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_valid_range",
@@ -134,7 +145,8 @@ class Succession(models.Model):
     )
     effective_on = models.DateField(_("effective on"))
     is_main = models.BooleanField(
-        _("main successor"), default=True,
+        _("main successor"),
+        default=True,
         help_text=_("When an old unit was split, the successor that carries its history."),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)

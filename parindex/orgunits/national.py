@@ -39,8 +39,7 @@ def _code(value: object) -> str:
 
 def load_2025_units(*, province_codes: set[str] | None = None) -> LoadResult:
     provinces = [
-        p for p in Province.iter_all()
-        if province_codes is None or _code(p.code) in province_codes
+        p for p in Province.iter_all() if province_codes is None or _code(p.code) in province_codes
     ]
     created = 0
     communes = 0
@@ -54,14 +53,19 @@ def load_2025_units(*, province_codes: set[str] | None = None) -> LoadResult:
             if parent is None:
                 kind = KIND_OF[province.division_type]
                 parent = Unit.objects.create(
-                    code=code, name=province.name, kind=kind, level=KIND_LEVEL[kind],
+                    code=code,
+                    name=province.name,
+                    kind=kind,
+                    level=KIND_LEVEL[kind],
                     valid_from=REFORM_DAY,
                 )
                 parent.path = f"/{parent.pk:08d}/"
                 parent.save(update_fields=["path"])
                 created += 1
             saved = set(
-                Unit.objects.filter(parent=parent, valid_from=REFORM_DAY).values_list("code", flat=True)
+                Unit.objects.filter(parent=parent, valid_from=REFORM_DAY).values_list(
+                    "code", flat=True
+                )
             )
             new_units = []
             for ward in Ward.iter_by_province(province.code):
@@ -72,16 +76,18 @@ def load_2025_units(*, province_codes: set[str] | None = None) -> LoadResult:
                 kind = KIND_OF[ward.division_type]
                 new_units.append(
                     Unit(
-                        code=ward_code, name=ward.name, kind=kind, level=KIND_LEVEL[kind],
-                        parent=parent, valid_from=REFORM_DAY,
+                        code=ward_code,
+                        name=ward.name,
+                        kind=kind,
+                        level=KIND_LEVEL[kind],
+                        parent=parent,
+                        valid_from=REFORM_DAY,
                     )
                 )
             # Paths need ids: create, then set paths in one bulk update.
             made = Unit.objects.bulk_create(new_units, batch_size=500)
             if made and made[0].pk is None:  # a backend that does not return ids
-                made = list(
-                    Unit.objects.filter(parent=parent, valid_from=REFORM_DAY, path="")
-                )
+                made = list(Unit.objects.filter(parent=parent, valid_from=REFORM_DAY, path=""))
             for unit in made:
                 unit.path = f"{parent.path}{unit.pk:08d}/"
             Unit.objects.bulk_update(made, ["path"], batch_size=500)

@@ -25,5 +25,3 @@ def lineage(unit: Unit) -> Lineage:
 def find_by_code(code: str, *, on: dt.date) -> Unit | None:
     """The unit that bore `code` on `on` (codes are reused across the 2025 reform)."""
     return Unit.objects.valid_on(on).filter(code=code).first()
-
-

@@ -45,7 +45,11 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(units.order_by("path"), 100).get_page(request.GET.get("page"))
     shallowest = min((u.path.count("/") for u in page.object_list), default=2)
     context = {
-        "page": page, "day": day, "level": level, "query": query, "levels": Level.choices,
+        "page": page,
+        "day": day,
+        "level": level,
+        "query": query,
+        "levels": Level.choices,
         "rows": [(u, min(u.path.count("/") - shallowest, 3)) for u in page.object_list],
         "can_import": has_perm_anywhere(request.user, Perm.MANAGE_UNITS),  # type: ignore[arg-type]
     }
@@ -108,7 +112,8 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
     book = openpyxl.Workbook()
     sheet = book.active
-    assert sheet is not None
+    if sheet is None:  # a new workbook always has one sheet
+        raise RuntimeError("openpyxl gave no active sheet")
     sheet.title = "Don vi"
     sheet.append(["Mã", "Tên", "Loại", "Mã cấp trên", "Hiệu lực từ", "Hiệu lực đến"])
     for cell in sheet[1]:

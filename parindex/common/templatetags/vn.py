@@ -36,7 +36,10 @@ def out_of(value: object, maximum: object) -> str:
 
 @register.filter
 def change(value: object) -> str:
-    """An audit value for reading: {"name": "X", "unit": {"id": 3, "repr": "Xã Y"}} -> "name: X · unit: Xã Y"."""
+    """An audit value for reading.
+
+    {"name": "X", "unit": {"id": 3, "repr": "Xã Y"}} -> "name: X · unit: Xã Y".
+    """
     if value is None:
         return "—"
     if isinstance(value, dict):

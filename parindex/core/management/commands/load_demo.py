@@ -8,7 +8,9 @@ from parindex.core.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (idempotent): units before and after 2025, offices, one user per role."
+    help = (
+        "Load the demo data (idempotent): units before and after 2025, offices, one user per role."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo()

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--province", action="append", default=None,
+            "--province",
+            action="append",
+            default=None,
             help="Only this province code (2 digits); repeat for several.",
         )
 

@@ -1,0 +1,304 @@
+"""Every view, for every role: who gets the page, who gets 403/404, and that denials change nothing.
+
+The first test fails when a view is added without a row here, so the matrix always covers every
+view that exists. Rows name the object they touch: an object of commune A (the officer's own), or of
+another province (nobody's but the system administrator's and that province's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from parindex.accounts.models import Role, RoleGrant, User
+from parindex.audit.models import AuditEntry
+from parindex.orgunits.models import Unit
+from tests.conftest import World
+
+ROLES = [
+    "system_admin",
+    "secretariat",
+    "appraiser",
+    "council",
+    "commune_leader",
+    "commune_officer",
+    "viewer",
+    "no_role",
+    "anonymous",
+]
+EVERYONE = set(ROLES) - {"anonymous"}
+MANAGERS = {"system_admin", "secretariat"}
+AUDIT_READERS = {"system_admin", "secretariat", "appraiser", "commune_leader", "commune_officer"}
+UNIT_READERS = EVERYONE - {"no_role"}
+
+
+@dataclass
+class Row:
+    name: str  # URL name
+    url: Callable[[World], str]
+    allowed: set[str]
+    method: str = "get"
+    data: Callable[[World], dict[str, object]] = field(default=lambda w: {})
+    ok: int = 200  # status for an allowed role
+    denied: int = 403  # status for a logged-in role without the right
+    anonymous: int = 302  # login redirect
+
+
+def _grant_of(w: World, key: str) -> RoleGrant:
+    return RoleGrant.objects.get(user=w.users[key])
+
+
+ROWS = [
+    Row("home", lambda w: reverse("home"), EVERYONE),
+    Row("health", lambda w: reverse("health"), set(ROLES), anonymous=200),
+    Row(
+        "set_language",
+        lambda w: reverse("set_language"),
+        set(ROLES),
+        method="post",
+        data=lambda w: {"language": "en", "next": "/"},
+        ok=302,
+        anonymous=302,
+    ),
+    Row(
+        "accounts:login",
+        lambda w: reverse("accounts:login"),
+        {"anonymous"},
+        ok=200,
+        denied=302,
+        anonymous=200,
+    ),
+    Row("accounts:logout", lambda w: reverse("accounts:logout"), EVERYONE, method="post", ok=302),
+    Row("accounts:password_change", lambda w: reverse("accounts:password_change"), EVERYONE),
+    Row(
+        "accounts:password_change_done",
+        lambda w: reverse("accounts:password_change_done"),
+        EVERYONE,
+    ),
+    Row(
+        "accounts:password_reset",
+        lambda w: reverse("accounts:password_reset"),
+        set(ROLES),
+        anonymous=200,
+    ),
+    Row(
+        "accounts:password_reset_done",
+        lambda w: reverse("accounts:password_reset_done"),
+        set(ROLES),
+        anonymous=200,
+    ),
+    Row(
+        "accounts:password_reset_confirm",
+        lambda w: reverse("accounts:password_reset_confirm", args=["MQ", "bad-token"]),
+        set(ROLES),
+        anonymous=200,
+    ),
+    Row(
+        "accounts:password_reset_complete",
+        lambda w: reverse("accounts:password_reset_complete"),
+        set(ROLES),
+        anonymous=200,
+    ),
+    Row("accounts:user_list", lambda w: reverse("accounts:user_list"), MANAGERS),
+    Row("accounts:user_create", lambda w: reverse("accounts:user_create"), MANAGERS),
+    # A commune A account: the province's managers only; everyone else 403 (no manager right at
+    # all) — a manager of another unit would get 404 (tested below).
+    Row(
+        "accounts:user_detail",
+        lambda w: reverse("accounts:user_detail", args=[w.users["commune_officer"].pk]),
+        MANAGERS,
+    ),
+    Row(
+        "accounts:grant_create",
+        lambda w: reverse("accounts:grant_create", args=[w.users["no_role"].pk]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"role": Role.VIEWER, "unit": w.commune_a.pk},
+        ok=302,
+    ),
+    Row(
+        "accounts:grant_revoke",
+        lambda w: reverse(
+            "accounts:grant_revoke",
+            args=[w.users["commune_officer"].pk, _grant_of(w, "commune_officer").pk],
+        ),
+        MANAGERS,
+        method="post",
+        ok=302,
+    ),
+    Row(
+        "accounts:user_set_active",
+        lambda w: reverse("accounts:user_set_active", args=[w.users["no_role"].pk]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"active": "0"},
+        ok=302,
+    ),
+    Row("orgunits:list", lambda w: reverse("orgunits:list"), UNIT_READERS),
+    Row(
+        "orgunits:detail",
+        lambda w: reverse("orgunits:detail", args=[w.commune_a.pk]),
+        UNIT_READERS,
+        denied=404,
+    ),
+    Row("orgunits:import", lambda w: reverse("orgunits:import"), MANAGERS),
+    Row("orgunits:import_template", lambda w: reverse("orgunits:import_template"), MANAGERS),
+    Row("audit:list", lambda w: reverse("audit:list"), AUDIT_READERS),
+]
+
+# Views of another province's objects: only the system administrator gets through; for everyone
+# else a read is a 404 (we never confirm it exists) and a write a 403 or 404, never data.
+FOREIGN_ROWS = [
+    Row(
+        "orgunits:detail",
+        lambda w: reverse("orgunits:detail", args=[w.commune_c.pk]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "accounts:user_detail",
+        lambda w: reverse("accounts:user_detail", args=[w.users["secretariat_other"].pk]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "accounts:grant_create",
+        lambda w: reverse("accounts:grant_create", args=[w.users["secretariat_other"].pk]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"role": Role.VIEWER, "unit": w.commune_c.pk},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "accounts:grant_revoke",
+        lambda w: reverse(
+            "accounts:grant_revoke",
+            args=[w.users["secretariat_other"].pk, _grant_of(w, "secretariat_other").pk],
+        ),
+        {"system_admin"},
+        method="post",
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "accounts:user_set_active",
+        lambda w: reverse("accounts:user_set_active", args=[w.users["secretariat_other"].pk]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"active": "0"},
+        ok=302,
+        denied=404,
+    ),
+]
+
+
+def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    resolver = resolver or get_resolver()
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= _url_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{prefix}{pattern.name}")
+    return names
+
+
+def test_the_matrix_covers_every_view() -> None:
+    assert _url_names() == {row.name for row in ROWS}
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def _snapshot() -> tuple[object, ...]:
+    return (
+        list(RoleGrant.objects.values_list("pk", "role", "unit_id", "revoked_at").order_by("pk")),
+        list(User.objects.values_list("pk", "is_active").order_by("pk")),
+        list(Unit.objects.values_list("pk", "name", "valid_to").order_by("pk")),
+        AuditEntry.objects.count(),
+    )
+
+
+def _check(world: World, row: Row, role: str) -> None:
+    client = _client(world, role)
+    url = row.url(world)
+    before = _snapshot()
+    response = getattr(client, row.method)(url, row.data(world))
+    if role == "anonymous":
+        expected = row.anonymous
+    elif role in row.allowed:
+        expected = row.ok
+    else:
+        expected = row.denied
+    assert response.status_code == expected, (row.name, role, response.status_code)
+    if role == "anonymous" and expected == 302 and "anonymous" not in row.allowed:
+        assert response["Location"].startswith(reverse("accounts:login"))
+    allowed_write = row.method == "post" and role in row.allowed and row.name != "set_language"
+    if not allowed_write and row.name not in {"accounts:logout", "set_language"}:
+        assert _snapshot() == before, f"{row.name} changed data for {role}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.name)
+def test_role_matrix(world: World, row: Row, role: str) -> None:
+    _check(world, row, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("row", FOREIGN_ROWS, ids=lambda r: f"foreign-{r.name}")
+def test_other_province_is_out_of_reach(world: World, row: Row, role: str) -> None:
+    if role == "anonymous":
+        pytest.skip("covered by the main matrix: a login redirect")
+    if role in {
+        "appraiser",
+        "council",
+        "commune_leader",
+        "commune_officer",
+        "viewer",
+        "no_role",
+    } and row.name.startswith("accounts:"):
+        # No manager right at all: refused before the object is looked at.
+        row = Row(row.name, row.url, row.allowed, row.method, row.data, row.ok, 403)
+    _check(world, row, role)
+
+
+def test_officer_of_commune_a_sees_nothing_of_commune_b(world: World) -> None:
+    client = _client(world, "commune_officer")
+    assert client.get(reverse("orgunits:detail", args=[world.commune_b.pk])).status_code == 404
+    listing = client.get(reverse("orgunits:list")).content.decode()
+    assert world.commune_a.name in listing
+    assert world.commune_b.name not in listing
+    assert world.commune_c.name not in listing
+    # the officer's own office, under commune A, is visible
+    assert client.get(reverse("orgunits:detail", args=[world.office_a.pk])).status_code == 200
+
+
+def test_secretariat_of_another_province_cannot_touch_commune_a(world: World) -> None:
+    client = _client(world, "secretariat_other")
+    officer_a = world.users["commune_officer"]
+    before = _snapshot()
+    assert client.get(reverse("accounts:user_detail", args=[officer_a.pk])).status_code == 404
+    response = client.post(
+        reverse("accounts:grant_create", args=[officer_a.pk]),
+        {"role": Role.VIEWER, "unit": world.commune_a.pk},
+    )
+    assert response.status_code == 404
+    assert (
+        client.post(
+            reverse("accounts:user_set_active", args=[officer_a.pk]), {"active": "0"}
+        ).status_code
+        == 404
+    )
+    listing = client.get(reverse("accounts:user_list")).content.decode()
+    assert officer_a.username not in listing
+    assert _snapshot() == before
