@@ -11,7 +11,6 @@ Passwords are for the demo only and are listed in README.md.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -20,14 +19,13 @@ from django.db import transaction
 from parindex.accounts.actions import create_user, grant_role
 from parindex.accounts.models import Role, User
 from parindex.orgunits.actions import create_unit, record_succession
-from parindex.orgunits.importers import import_units
+from parindex.orgunits.importers import import_successions, import_units
 from parindex.orgunits.models import Kind, Succession, Unit
 from parindex.orgunits.national import REFORM_DAY, load_2025_units
 
 DATA = Path(__file__).resolve().parent.parent / "orgunits" / "data"
 DEMO_PASSWORD = "demo-ParIndex-2026"  # noqa: S105 - the demo's published password
 PROVINCE_LAW = "Nghị quyết số 202/2025/QH15 ngày 12/6/2025 của Quốc hội"
-COMMUNE_LAW = "Sắp xếp đơn vị hành chính cấp xã năm 2025 (hiệu lực 01/07/2025)"
 
 # username, full name, job title, role, unit code (valid today), limited fields
 DEMO_USERS: list[tuple[str, str, str, str, str, list[str]]] = [
@@ -111,19 +109,12 @@ def load_demo() -> dict[str, int]:
                 legal_basis=PROVINCE_LAW,
             )
             # The district ends with the two-level government, without a successor.
-        with (DATA / "demo_thanh_mien_2025_successions.csv").open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                old = _unit(row["Mã đơn vị cũ"], old_day)
-                new = _unit(row["Mã đơn vị mới"], new_day)
-                if not Succession.objects.filter(predecessor=old, successor=new).exists():
-                    record_succession(
-                        by=None,
-                        predecessor=old,
-                        successor=new,
-                        effective_on=new_day,
-                        is_main=row["Kế thừa chính"] == "có",
-                        legal_basis=COMMUNE_LAW,
-                    )
+        with (DATA / "demo_thanh_mien_2025_successions.csv").open("rb") as handle:
+            report = import_successions(
+                by=None, upload=handle, filename="demo_thanh_mien_2025_successions.csv"
+            )
+        if not report.ok:
+            raise RuntimeError(f"demo mergers: {report.errors}")
         users = 0
         for username, full_name, title, role, unit_code, fields in DEMO_USERS:
             if User.objects.filter(username=username).exists():

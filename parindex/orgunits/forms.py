@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UnitImportForm(forms.Form):
+    what = forms.ChoiceField(
+        label=_("The file lists"),
+        choices=[("units", _("units")), ("successions", _("mergers (old unit → new unit)"))],
+        initial="units",
+        widget=forms.RadioSelect,
+    )
     file = forms.FileField(
-        label=_("List of units (.xlsx or .csv)"),
+        label=_("File (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )

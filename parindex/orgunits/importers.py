@@ -127,8 +127,17 @@ class UnreadableFileError(Exception):
     """The upload is not a CSV or XLSX file we can read."""
 
 
-def read_rows(upload: IO[bytes], filename: str) -> list[dict[str, str]]:
-    """Raw rows as {header: text}, from .xlsx or .csv (UTF-8, comma or semicolon)."""
+def read_rows(
+    upload: IO[bytes],
+    filename: str,
+    *,
+    headers: dict[str, str] = HEADERS,
+    required: tuple[str, ...] = REQUIRED,
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows as (row number in the sheet, {column: text}), from .xlsx or .csv (UTF-8, , or ;).
+
+    Blank rows are skipped but keep their place in the numbering, so errors name the real row.
+    """
     name = filename.lower()
     data = upload.read()
     if name.endswith(".xlsx"):
@@ -154,18 +163,25 @@ def read_rows(upload: IO[bytes], filename: str) -> list[dict[str, str]]:
         values = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     else:
         raise UnreadableFileError(_("Please upload an .xlsx or .csv file."))
-    values = [row for row in values if any(str(v).strip() for v in row)]
-    if not values:
+    numbered = [
+        (number, row)
+        for number, row in enumerate(values, start=1)
+        if any(str(v).strip() for v in row)
+    ]
+    if not numbered:
         raise UnreadableFileError(_("The file is empty."))
-    header = [HEADERS.get(_fold(str(h)), "") for h in values[0]]
-    missing = [col for col in REQUIRED if col not in header]
+    header = [headers.get(_fold(str(h)), "") for h in numbered[0][1]]
+    missing = [col for col in required if col not in header]
     if missing:
         raise UnreadableFileError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
-    if len(values) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise UnreadableFileError(_("At most %(n)d rows per file.") % {"n": MAX_ROWS})
     return [
-        {header[i]: str(v).strip() for i, v in enumerate(row) if i < len(header) and header[i]}
-        for row in values[1:]
+        (
+            number,
+            {header[i]: str(v).strip() for i, v in enumerate(row) if i < len(header) and header[i]},
+        )
+        for number, row in numbered[1:]
     ]
 
 
@@ -188,10 +204,10 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError(text)
 
 
-def _parse(raw: list[dict[str, str]], report: ImportReport) -> list[_Row]:
+def _parse(raw: list[tuple[int, dict[str, str]]], report: ImportReport) -> list[_Row]:
     rows: list[_Row] = []
     seen: dict[tuple[str, dt.date], int] = {}
-    for index, values in enumerate(raw, start=2):  # row 1 is the header
+    for index, values in raw:
         errors_before = len(report.errors)
         code, name = values.get("code", ""), values.get("name", "")
         if not code:
@@ -257,6 +273,11 @@ def import_units(*, by: User | None, upload: IO[bytes], filename: str) -> Import
         report.errors.append(RowError(0, "", str(exc)))
         return report
     rows = _parse(raw, report)
+    # Rows under a row that already has an error are checked no further (their parent's error
+    # says it all); the other rows are still checked against the database, so that the report
+    # lists every error of the file at once.
+    failed = {values.get("code", "") for number, values in raw} - {r.code for r in rows}
+    rows = [r for r in rows if r.parent_code not in failed]
     in_file = {r.code for r in rows}
     # Parents must exist before children: sort rows by depth within the file.
     ordered: list[_Row] = []
@@ -279,8 +300,6 @@ def import_units(*, by: User | None, upload: IO[bytes], filename: str) -> Import
             placed.add(r.code)
         pending = [r for r in pending if r.code not in placed]
 
-    if report.errors:
-        return report
     try:
         with transaction.atomic():
             _apply(by=by, rows=ordered, report=report)
@@ -389,3 +408,122 @@ def _apply(*, by: User | None, rows: list[_Row], report: ImportReport) -> None:
         )
         created.setdefault(r.code, []).append(unit)
         report.created += 1
+
+
+SUCCESSION_HEADERS: dict[str, str] = {
+    "ma don vi cu": "old_code",
+    "old code": "old_code",
+    "ma cu": "old_code",
+    "ma don vi moi": "new_code",
+    "new code": "new_code",
+    "ma moi": "new_code",
+    "ke thua chinh": "main",
+    "main": "main",
+    "hieu luc": "effective_on",
+    "effective on": "effective_on",
+    "ngay hieu luc": "effective_on",
+    "can cu": "legal_basis",
+    "legal basis": "legal_basis",
+    "ten don vi moi": "",
+    "ten don vi cu": "",
+}
+SUCCESSION_REQUIRED = ("old_code", "new_code", "effective_on")
+_YES = {"co", "x", "1", "yes", "true", ""}
+_NO = {"khong", "0", "no", "false"}
+
+
+def import_successions(*, by: User | None, upload: IO[bytes], filename: str) -> ImportReport:
+    """Record mergers from a list: old code, new code, effective date (all or nothing).
+
+    The old unit is the one valid the day before the date, the new one the one valid on it; the
+    old unit's validity then ends the day before. A link already recorded counts unchanged.
+    """
+    from parindex.orgunits.actions import record_succession
+    from parindex.orgunits.models import Succession
+
+    report = ImportReport()
+    try:
+        raw = read_rows(upload, filename, headers=SUCCESSION_HEADERS, required=SUCCESSION_REQUIRED)
+    except UnreadableFileError as exc:
+        report.errors.append(RowError(0, "", str(exc)))
+        return report
+    try:
+        with transaction.atomic():
+            for number, values in raw:
+                try:
+                    day = _parse_date(values.get("effective_on", ""))
+                except ValueError:
+                    report.errors.append(
+                        RowError(
+                            number,
+                            "effective_on",
+                            _("“%(v)s” is not a date (dd/mm/yyyy).")
+                            % {"v": values.get("effective_on", "")},
+                        )
+                    )
+                    continue
+                main_word = _fold(values.get("main", ""))
+                if main_word not in _YES | _NO:
+                    report.errors.append(RowError(number, "main", _("Write “có” or “không”.")))
+                    continue
+                old = (
+                    Unit.objects.valid_on(day - dt.timedelta(days=1))
+                    .filter(code=values.get("old_code", ""))
+                    .exclude(kind=Kind.CO_QUAN)
+                    .first()
+                )
+                new = (
+                    Unit.objects.valid_on(day)
+                    .filter(code=values.get("new_code", ""))
+                    .exclude(kind=Kind.CO_QUAN)
+                    .first()
+                )
+                if old is None:
+                    report.errors.append(
+                        RowError(
+                            number,
+                            "old_code",
+                            _("No unit with code %(code)s valid on %(day)s.")
+                            % {
+                                "code": values.get("old_code", ""),
+                                "day": (day - dt.timedelta(days=1)).strftime("%d/%m/%Y"),
+                            },
+                        )
+                    )
+                if new is None:
+                    report.errors.append(
+                        RowError(
+                            number,
+                            "new_code",
+                            _("No unit with code %(code)s valid on %(day)s.")
+                            % {"code": values.get("new_code", ""), "day": day.strftime("%d/%m/%Y")},
+                        )
+                    )
+                if old is None or new is None:
+                    continue
+                if by is not None and not (
+                    can(by, Perm.MANAGE_UNITS, old) and can(by, Perm.MANAGE_UNITS, new)
+                ):
+                    report.errors.append(
+                        RowError(
+                            number, "old_code", _("You may not record mergers of these units.")
+                        )
+                    )
+                    continue
+                if Succession.objects.filter(predecessor=old, successor=new).exists():
+                    report.unchanged += 1
+                    continue
+                record_succession(
+                    by=by,
+                    predecessor=old,
+                    successor=new,
+                    effective_on=day,
+                    is_main=main_word in _YES,
+                    legal_basis=values.get("legal_basis", ""),
+                )
+                report.created += 1
+            if report.errors:
+                raise _Rollback
+    except _Rollback:
+        report.created = report.unchanged = 0
+    return report

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from parindex.accounts.models import RoleGrant
 from parindex.accounts.permissions import Perm, can, has_perm_anywhere, units_where
 from parindex.common.guards import require_any, require_read
 from parindex.orgunits.forms import UnitImportForm
-from parindex.orgunits.importers import import_units
+from parindex.orgunits.importers import import_successions, import_units
 from parindex.orgunits.models import Level, Unit
 from parindex.orgunits.selectors import lineage
 
@@ -82,18 +82,22 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_import(request: HttpRequest) -> HttpResponse:
     require_any(request, Perm.MANAGE_UNITS)
-    form = UnitImportForm(request.POST or None, request.FILES or None)
+    form = UnitImportForm(request.POST or None, request.FILES or None, initial={"what": "units"})
     report = None
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        report = import_units(by=request.user, upload=upload, filename=upload.name)  # type: ignore[arg-type]
+        importer = (
+            import_successions if form.cleaned_data["what"] == "successions" else import_units
+        )
+        report = importer(by=request.user, upload=upload, filename=upload.name)  # type: ignore[arg-type]
         if report.ok:
             messages.success(
                 request,
                 _("Import done: %(c)d created, %(u)d updated, %(n)d unchanged.")
                 % {"c": report.created, "u": report.updated, "n": report.unchanged},
             )
+            return redirect("orgunits:import")
         else:
             status = 422
     elif request.method == "POST":
