@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from parindex.accounts import actions
 from parindex.accounts.forms import GrantForm, UserCreateForm
-from parindex.accounts.models import RoleGrant, User
+from parindex.accounts.models import Role, RoleGrant, User
 from parindex.accounts.permissions import (
     Perm,
     can_grant_role,
@@ -39,7 +39,13 @@ def _managed_users(by: User):  # type: ignore[no-untyped-def]
     qs = User.objects.select_related("unit").order_by("unit__path", "username")
     if is_system_admin(by):
         return qs
-    return qs.filter(unit__in=units_where(by, Perm.MANAGE_USERS)).filter(is_superuser=False)
+    # Only a system administrator manages (and so sees) system administrators.
+    admins = RoleGrant.objects.active().filter(role=Role.SYSTEM_ADMIN).values("user_id")
+    return (
+        qs.filter(unit__in=units_where(by, Perm.MANAGE_USERS))
+        .filter(is_superuser=False)
+        .exclude(pk__in=admins)
+    )
 
 
 def _get_managed_user(request: HttpRequest, pk: int) -> User:

@@ -302,3 +302,13 @@ def test_secretariat_of_another_province_cannot_touch_commune_a(world: World) ->
     listing = client.get(reverse("accounts:user_list")).content.decode()
     assert officer_a.username not in listing
     assert _snapshot() == before
+
+
+def test_secretariat_does_not_see_system_administrators(world: World) -> None:
+    client = _client(world, "secretariat")
+    listing = client.get(reverse("accounts:user_list")).content.decode()
+    admin_page = reverse("accounts:user_detail", args=[world.users["system_admin"].pk])
+    officer_page = reverse("accounts:user_detail", args=[world.users["commune_officer"].pk])
+    assert f'href="{officer_page}"' in listing
+    assert f'href="{admin_page}"' not in listing
+    assert client.get(admin_page).status_code == 404
