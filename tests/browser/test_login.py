@@ -21,13 +21,14 @@ def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-
 
 
 def test_secretariat_logs_in_and_sees_the_home_page(world: World, live_server, browser) -> None:  # type: ignore[no-untyped-def]
-    page = browser.new_page(viewport={"width": 1366, "height": 800}, locale="vi-VN")
+    # An English browser still gets Vietnamese: the language follows the switch, not the browser.
+    page = browser.new_page(viewport={"width": 1366, "height": 800}, locale="en-US")
     _log_in(page, live_server.url, "secretariat")
     page.wait_for_selector("h1")
     assert page.url.rstrip("/") == live_server.url
     assert page.locator("h1").inner_text() == "Xin chào, Secretariat"
-    assert page.get_by_role("link", name="Đơn vị").is_visible()
-    assert page.get_by_role("link", name="Tài khoản").is_visible()
+    assert page.get_by_role("link", name="Đơn vị", exact=True).is_visible()
+    assert page.get_by_role("link", name="Tài khoản", exact=True).is_visible()
     assert "/" in page.locator("p.muted").first.inner_text()  # today's date, dd/mm/yyyy
     if os.environ.get("PARINDEX_SCREENSHOTS"):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -49,7 +50,7 @@ def test_wrong_password_says_so_in_vietnamese(world: World, live_server, browser
 def test_phone_menu_opens(world: World, live_server, browser) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page(viewport={"width": 390, "height": 844})
     _log_in(page, live_server.url, "officer_a")
-    units = page.get_by_role("link", name="Đơn vị")
+    units = page.get_by_role("link", name="Đơn vị", exact=True)
     assert not units.is_visible()
     page.click("label.nav-toggle-label")
     assert units.is_visible()

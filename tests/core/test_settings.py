@@ -21,6 +21,7 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     # The test settings put their own values into os.environ: leave them out.
     ours = {
         "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
         "SECRET_KEY",
         "ALLOWED_HOSTS",
         "DATABASE_URL",
