@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from parindex.audit.actions import record
 from parindex.audit.models import AuditAction
 from parindex.orgunits.exceptions import InvalidParentError
-from parindex.orgunits.models import ALLOWED_PARENT_LEVELS, KIND_LEVEL, Succession, Unit
+from parindex.orgunits.models import ALLOWED_PARENT_LEVELS, KIND_LEVEL, Level, Succession, Unit
 
 if TYPE_CHECKING:
     from parindex.accounts.models import User
@@ -23,7 +23,7 @@ def check_parent(*, kind: str, parent: Unit | None) -> None:
     if parent_level not in ALLOWED_PARENT_LEVELS[level]:
         raise InvalidParentError(
             _("A unit of level “%(level)s” cannot be placed under “%(parent)s”.")
-            % {"level": level, "parent": parent or "—"}
+            % {"level": Level(level).label, "parent": parent or "—"}
         )
 
 

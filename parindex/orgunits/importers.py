@@ -93,11 +93,31 @@ KIND_WORDS.update(
 KIND_WORDS.update({value: value for value in Kind.values})
 
 
+# The column names as the files write them (Vietnamese, like the template), for the report.
+COLUMN_NAMES: dict[str, str] = {
+    "code": "Mã",
+    "name": "Tên",
+    "kind": "Loại",
+    "parent_code": "Mã cấp trên",
+    "valid_from": "Hiệu lực từ",
+    "valid_to": "Hiệu lực đến",
+    "old_code": "Mã đơn vị cũ",
+    "new_code": "Mã đơn vị mới",
+    "main": "Kế thừa chính",
+    "effective_on": "Hiệu lực",
+    "legal_basis": "Căn cứ",
+}
+
+
 @dataclass(frozen=True)
 class RowError:
     row: int
     column: str
     message: str
+
+    @property
+    def column_name(self) -> str:
+        return COLUMN_NAMES.get(self.column, self.column)
 
 
 @dataclass
