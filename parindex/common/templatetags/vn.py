@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -34,20 +36,66 @@ def out_of(value: object, maximum: object) -> str:
     return f"{points(value)}/{top_text}"
 
 
+# How audit values read: field names and coded values in the user's language.
+FIELD_LABELS = {
+    "username": _("username"),
+    "full_name": _("full name"),
+    "unit": _("unit"),
+    "role": _("role"),
+    "field_codes": _("limited to fields"),
+    "is_active": _("active"),
+    "code": _("code"),
+    "name": _("name"),
+    "kind": _("kind"),
+    "parent": _("parent unit"),
+    "valid_from": _("valid from"),
+    "valid_to": _("valid to"),
+    "predecessor": _("old unit"),
+    "successor": _("new unit"),
+    "effective_on": _("effective on"),
+    "legal_basis": _("legal basis"),
+    "file": _("file"),
+    "created": _("created"),
+    "updated": _("updated"),
+    "ip": _("IP address"),
+}
+
+
+def _coded(key: str, value: object) -> object:
+    from parindex.accounts.models import Role
+    from parindex.orgunits.models import Kind
+
+    choices = {"role": Role, "kind": Kind}.get(key)
+    if choices is not None and value in choices.values:
+        return choices(value).label
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return value
+
+
 @register.filter
 def change(value: object) -> str:
     """An audit value for reading.
 
-    {"name": "X", "unit": {"id": 3, "repr": "Xã Y"}} -> "name: X · unit: Xã Y".
+    {"name": "X", "unit": {"id": 3, "repr": "Xã Y"}} -> "tên: X · đơn vị: Xã Y".
     """
     if value is None:
         return "—"
     if isinstance(value, dict):
         if set(value) == {"id", "repr"}:
             return str(value["repr"])
-        return " · ".join(f"{k}: {change(v)}" for k, v in value.items())
+        return " · ".join(
+            f"{FIELD_LABELS.get(k, k)}: {change(_coded(k, v))}" for k, v in value.items()
+        )
     if isinstance(value, list):
         return ", ".join(change(v) for v in value) or "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     if value == "":
         return "—"
     return str(value)
