@@ -43,7 +43,7 @@ types: install
 	$(BIN)/mypy parindex config
 
 check: lint types
-	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV) DATABASE_URL=sqlite:///:memory: $(BIN)/python manage.py makemigrations --check --dry-run
 	$(MAKE) test
 
 screenshots: install
