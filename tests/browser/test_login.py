@@ -23,10 +23,15 @@ def _log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-
 def test_secretariat_logs_in_and_sees_the_home_page(world: World, live_server, browser) -> None:  # type: ignore[no-untyped-def]
     # An English browser still gets Vietnamese: the language follows the switch, not the browser.
     page = browser.new_page(viewport={"width": 1366, "height": 800}, locale="en-US")
+    secretariat = world.users["secretariat"]
+    secretariat.full_name = "Nguyễn Thị Hoa"
+    secretariat.save(update_fields=["full_name"])
+    factories.unit("Xã Chưa Có Tài Khoản", parent=world.province)
     _log_in(page, live_server.url, "secretariat")
     page.wait_for_selector("h1")
     assert page.url.rstrip("/") == live_server.url
-    assert page.locator("h1").inner_text() == "Xin chào, Secretariat"
+    assert page.locator("h1").inner_text() == "Xin chào, Nguyễn Thị Hoa"
+    assert "Có 1 xã chưa có tài khoản" in page.locator(".cards").inner_text()
     assert page.get_by_role("link", name="Đơn vị", exact=True).is_visible()
     assert page.get_by_role("link", name="Tài khoản", exact=True).is_visible()
     assert "/" in page.locator("p.muted").first.inner_text()  # today's date, dd/mm/yyyy
