@@ -61,6 +61,55 @@ def create_user(
     return user
 
 
+EDITABLE_FIELDS = ("full_name", "email", "job_title", "phone", "unit")
+
+
+def update_user(*, by: User, user: User, changes: dict[str, object], reason: str = "") -> User:
+    """Change an account's details; moving it to another unit needs the right on both units."""
+    if not can_manage_user(by, user):
+        raise PermissionDeniedError
+    new_unit = changes.get("unit", user.unit)
+    if new_unit != user.unit and not (
+        isinstance(new_unit, Unit) and can(by, Perm.MANAGE_USERS, new_unit)
+    ):
+        raise PermissionDeniedError
+    old = {f: getattr(user, f) for f in EDITABLE_FIELDS if f in changes}
+    diff = {f: v for f, v in changes.items() if f in EDITABLE_FIELDS and old.get(f) != v}
+    if not diff:
+        return user
+    with transaction.atomic():
+        for name, value in diff.items():
+            setattr(user, name, value)
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=list(diff))
+        record(
+            actor=by,
+            action=AuditAction.USER_UPDATE,
+            obj=user,
+            unit=user.unit,
+            old={f: old[f] for f in diff},
+            new=diff,
+            reason=reason,
+        )
+    return user
+
+
+def set_password_by_manager(*, by: User, user: User, password: str) -> None:
+    """A manager gives an account a new password (officers often have no email to reset it)."""
+    if not can_manage_user(by, user) or by.pk == user.pk:
+        raise PermissionDeniedError
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record(
+            actor=by,
+            action=AuditAction.PASSWORD_CHANGE,
+            obj=user,
+            unit=user.unit,
+            reason="Set by an account manager",
+        )
+
+
 def set_user_active(*, by: User, user: User, active: bool, reason: str = "") -> User:
     if not can_manage_user(by, user) or by.pk == user.pk:
         raise PermissionDeniedError

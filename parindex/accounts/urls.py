@@ -51,4 +51,6 @@ urlpatterns = [
         name="grant_revoke",
     ),
     path("tai-khoan/<int:pk>/kich-hoat/", views.user_set_active, name="user_set_active"),
+    path("tai-khoan/<int:pk>/sua/", views.user_edit, name="user_edit"),
+    path("tai-khoan/<int:pk>/mat-khau/", views.user_set_password, name="user_set_password"),
 ]

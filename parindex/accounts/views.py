@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex.accounts import actions
-from parindex.accounts.forms import GrantForm, UserCreateForm
+from parindex.accounts.forms import GrantForm, ManagerPasswordForm, UserCreateForm, UserEditForm
 from parindex.accounts.models import Role, RoleGrant, User
 from parindex.accounts.permissions import (
     Perm,
@@ -171,3 +171,40 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     actions.set_user_active(by=by, user=target, active=active)
     messages.success(request, _("Account enabled.") if active else _("Account disabled."))
     return redirect("accounts:user_detail", pk=target.pk)
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    require_any(request, Perm.MANAGE_USERS)
+    target = _get_managed_user(request, pk)
+    by: User = request.user  # type: ignore[assignment]
+    initial = {f: getattr(target, f) for f in actions.EDITABLE_FIELDS}
+    form = UserEditForm(request.POST or None, by=by, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        actions.update_user(by=by, user=target, changes=data, reason=reason)
+        messages.success(request, _("Account details saved."))
+        return redirect("accounts:user_detail", pk=target.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "accounts/user_edit.html", {"form": form, "target": target}, status=status
+    )
+
+
+@login_required
+def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
+    require_any(request, Perm.MANAGE_USERS)
+    target = _get_managed_user(request, pk)
+    by: User = request.user  # type: ignore[assignment]
+    if target.pk == by.pk:
+        return redirect("accounts:password_change")
+    form = ManagerPasswordForm(request.POST or None, target=target)
+    if request.method == "POST" and form.is_valid():
+        actions.set_password_by_manager(by=by, user=target, password=form.cleaned_data["password1"])
+        messages.success(request, _("New password set. Give it to the account holder in person."))
+        return redirect("accounts:user_detail", pk=target.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "accounts/user_password.html", {"form": form, "target": target}, status=status
+    )

@@ -276,3 +276,70 @@ def test_successor_reads_the_units_it_continues(world: World) -> None:
     }
     officer_b = User.objects.get(pk=world.users["officer_b"].pk)
     assert not can(officer_b, Perm.VIEW_UNIT, old_commune)
+
+
+def test_manager_edits_an_account_and_the_change_is_audited(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    officer = world.users["commune_officer"]
+    response = client.post(
+        reverse("accounts:user_edit", args=[officer.pk]),
+        {
+            "full_name": "Vũ Thị Lan",
+            "email": "lan@example.vn",
+            "job_title": "Công chức",
+            "phone": "0912 345 678",
+            "unit": world.commune_b.pk,
+            "reason": "Điều động",
+        },
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert (officer.full_name, officer.unit) == ("Vũ Thị Lan", world.commune_b)
+    entry = AuditEntry.objects.get(action=AuditAction.USER_UPDATE, object_id=str(officer.pk))
+    assert entry.reason == "Điều động"
+    assert entry.old_value["unit"]["id"] == world.commune_a.pk
+    assert entry.new_value["unit"]["id"] == world.commune_b.pk
+
+
+def test_manager_cannot_move_an_account_out_of_their_scope(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    officer = world.users["commune_officer"]
+    response = client.post(
+        reverse("accounts:user_edit", args=[officer.pk]),
+        {
+            "full_name": "Officer A",
+            "unit": world.commune_c.pk,
+        },
+    )
+    assert response.status_code == 422
+    officer.refresh_from_db()
+    assert officer.unit == world.commune_a
+    with pytest.raises(PermissionDeniedError):
+        actions.update_user(
+            by=world.users["secretariat"], user=officer, changes={"unit": world.commune_c}
+        )
+
+
+def test_manager_sets_a_password_for_an_officer_without_email(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    officer = world.users["commune_officer"]
+    bad = client.post(
+        reverse("accounts:user_set_password", args=[officer.pk]),
+        {"password1": "123", "password2": "123"},
+    )
+    assert bad.status_code == 422
+    officer.refresh_from_db()
+    assert officer.check_password(factories.PASSWORD)
+    response = client.post(
+        reverse("accounts:user_set_password", args=[officer.pk]),
+        {"password1": "Mat-khau-moi-2027", "password2": "Mat-khau-moi-2027"},
+    )
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.check_password("Mat-khau-moi-2027")
+    entry = AuditEntry.objects.get(action=AuditAction.PASSWORD_CHANGE)
+    assert (entry.actor, entry.object_id) == (world.users["secretariat"], str(officer.pk))
+    assert "Mat-khau" not in str(entry.new_value) + str(entry.old_value)
