@@ -31,15 +31,21 @@ class LoadResult:
     created: int
 
 
-def _code(value: object) -> str:
-    """Codes as officially written: provinces 2 digits, communes 5 ('01', '00004')."""
-    number = int(value)  # type: ignore[call-overload]
-    return f"{number:02d}" if number < 100 else f"{number:05d}"
+def province_code(value: object) -> str:
+    """A province code as officially written: 2 digits ('01')."""
+    return f"{int(value):02d}"  # type: ignore[call-overload]
+
+
+def commune_code(value: object) -> str:
+    """A commune code as officially written: 5 digits ('00004'), never a province's."""
+    return f"{int(value):05d}"  # type: ignore[call-overload]
 
 
 def load_2025_units(*, province_codes: set[str] | None = None) -> LoadResult:
     provinces = [
-        p for p in Province.iter_all() if province_codes is None or _code(p.code) in province_codes
+        p
+        for p in Province.iter_all()
+        if province_codes is None or province_code(p.code) in province_codes
     ]
     created = 0
     communes = 0
@@ -48,7 +54,7 @@ def load_2025_units(*, province_codes: set[str] | None = None) -> LoadResult:
             u.code: u for u in Unit.objects.filter(valid_from=REFORM_DAY, parent__isnull=True)
         }
         for province in provinces:
-            code = _code(province.code)
+            code = province_code(province.code)
             parent = existing.get(code)
             if parent is None:
                 kind = KIND_OF[province.division_type]
@@ -70,7 +76,7 @@ def load_2025_units(*, province_codes: set[str] | None = None) -> LoadResult:
             new_units = []
             for ward in Ward.iter_by_province(province.code):
                 communes += 1
-                ward_code = _code(ward.code)
+                ward_code = commune_code(ward.code)
                 if ward_code in saved:
                     continue
                 kind = KIND_OF[ward.division_type]
