@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from parindex.accounts.permissions import Perm, is_system_admin, units_where
 from parindex.audit.models import AuditAction, AuditEntry
 from parindex.common.guards import require_any
-from parindex.orgunits.views import _parse_day
+from parindex.orgunits.views import parse_day
 
 
 @login_required
@@ -29,10 +31,18 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(
             Q(unit__name__icontains=filters["unit"]) | Q(unit__code=filters["unit"])
         )
-    if filters["from"]:
-        entries = entries.filter(at__date__gte=_parse_day(filters["from"]))
-    if filters["to"]:
-        entries = entries.filter(at__date__lte=_parse_day(filters["to"]))
+    for key, lookup in (("from", "at__date__gte"), ("to", "at__date__lte")):
+        if not filters[key]:
+            continue
+        day = parse_day(filters[key])
+        if day is None:
+            messages.warning(
+                request,
+                _("“%(v)s” is not a date (dd/mm/yyyy): that filter was left out.")
+                % {"v": filters[key]},
+            )
+        else:
+            entries = entries.filter(**{lookup: day})
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     template = "audit/audit_list.html#results" if request.htmx else "audit/audit_list.html"  # type: ignore[attr-defined]
     return render(

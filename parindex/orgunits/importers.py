@@ -191,7 +191,7 @@ def read_rows(
     if not numbered:
         raise UnreadableFileError(_("The file is empty."))
     header = [headers.get(_fold(str(h)), "") for h in numbered[0][1]]
-    missing = [col for col in required if col not in header]
+    missing = [COLUMN_NAMES.get(col, col) for col in required if col not in header]
     if missing:
         raise UnreadableFileError(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
     if len(numbered) - 1 > MAX_ROWS:
@@ -234,6 +234,11 @@ def _parse(raw: list[tuple[int, dict[str, str]]], report: ImportReport) -> list[
             report.errors.append(RowError(index, "code", _("The code is empty.")))
         if not name:
             report.errors.append(RowError(index, "name", _("The name is empty.")))
+        for column, value, limit in (("code", code, 20), ("name", name, 200)):
+            if len(value) > limit:
+                report.errors.append(
+                    RowError(index, column, _("At most %(n)d characters.") % {"n": limit})
+                )
         kind = KIND_WORDS.get(_fold(values.get("kind", "")))
         if kind is None:
             report.errors.append(
@@ -297,28 +302,24 @@ def import_units(*, by: User | None, upload: IO[bytes], filename: str) -> Import
     # says it all); the other rows are still checked against the database, so that the report
     # lists every error of the file at once.
     failed = {values.get("code", "") for number, values in raw} - {r.code for r in rows}
-    rows = [r for r in rows if r.parent_code not in failed]
-    in_file = {r.code for r in rows}
-    # Parents must exist before children: sort rows by depth within the file.
+    failed.discard("")
+    rows = [r for r in rows if not (r.parent_code and r.parent_code in failed)]
+    # Parents before children. A row is ready when no row still waiting bears its parent's code
+    # (a code can stand twice in one file, for units before and after the 2025 reform).
     ordered: list[_Row] = []
-    placed: set[str] = set()
     pending = list(rows)
     while pending:
-        progress = [
-            r
-            for r in pending
-            if not r.parent_code or r.parent_code not in in_file or r.parent_code in placed
-        ]
-        if not progress:
+        waiting = {r.code for r in pending}
+        ready = [r for r in pending if not r.parent_code or r.parent_code not in waiting]
+        if not ready:
             for r in pending:
                 report.errors.append(
                     RowError(r.number, "parent_code", _("The parent chain loops back to this row."))
                 )
             break
-        for r in progress:
-            ordered.append(r)
-            placed.add(r.code)
-        pending = [r for r in pending if r.code not in placed]
+        ordered.extend(ready)
+        ready_ids = {id(r) for r in ready}
+        pending = [r for r in pending if id(r) not in ready_ids]
 
     try:
         with transaction.atomic():

@@ -21,20 +21,26 @@ from parindex.orgunits.models import Level, Unit
 from parindex.orgunits.selectors import lineage
 
 
-def _parse_day(text: str | None) -> dt.date:
+def parse_day(text: str | None) -> dt.date | None:
+    """A date typed as dd/mm/yyyy (or ISO); None when empty or not a date."""
     if text:
         for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
             try:
-                return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+                return dt.datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - calendar date
             except ValueError:
                 continue
-    return timezone.localdate()
+    return None
 
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     require_any(request, Perm.VIEW_UNIT)
-    day = _parse_day(request.GET.get("ngay"))
+    typed = request.GET.get("ngay", "")
+    day = parse_day(typed) or timezone.localdate()
+    if typed and parse_day(typed) is None:
+        messages.warning(
+            request, _("“%(v)s” is not a date (dd/mm/yyyy): showing today.") % {"v": typed}
+        )
     units = units_where(request.user, Perm.VIEW_UNIT).valid_on(day)  # type: ignore[arg-type]
     level = request.GET.get("cap", "")
     if level in Level.values:

@@ -22,7 +22,9 @@ def points(value: object, places: int = 2) -> str:
     except InvalidOperation:
         return str(value)
     quantum = Decimal(1).scaleb(-int(places))
-    return number_format(number.quantize(quantum, rounding=ROUND_HALF_UP), int(places))
+    return number_format(
+        number.quantize(quantum, rounding=ROUND_HALF_UP), int(places), force_grouping=True
+    )
 
 
 @register.filter
@@ -32,7 +34,11 @@ def out_of(value: object, maximum: object) -> str:
         top = Decimal(str(maximum))
     except InvalidOperation:
         return points(value)
-    top_text = number_format(top.normalize(), 0) if top == top.to_integral() else points(top)
+    top_text = (
+        number_format(top.normalize(), 0, force_grouping=True)
+        if top == top.to_integral()
+        else points(top)
+    )
     return f"{points(value)}/{top_text}"
 
 
