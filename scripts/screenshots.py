@@ -11,15 +11,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
 PAGES = ["/", "/don-vi/", "/tai-khoan/", "/nhat-ky/", "/don-vi/nhap/"]
 
 
@@ -29,7 +23,7 @@ def main() -> None:
     username = sys.argv[3] if len(sys.argv) > 3 else "sonoivu"
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for width, height, tag in ((390, 844, "phone"), (1366, 900, "desktop")):
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(f"{base}/dang-nhap/")

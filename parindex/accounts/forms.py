@@ -12,6 +12,18 @@ from parindex.accounts.permissions import ROLE_LEVELS, Perm, can_grant_role, uni
 from parindex.orgunits.models import Level, Unit
 
 
+def check_password_pair(form: forms.Form, data: dict[str, Any], user: User) -> None:
+    """The two typed passwords agree and pass the validators; errors go on the form."""
+    p1, p2 = data.get("password1"), data.get("password2")
+    if p1 and p2 and p1 != p2:
+        form.add_error("password2", _("The two passwords differ."))
+    elif p1:
+        try:
+            password_validation.validate_password(p1, user)
+        except forms.ValidationError as exc:
+            form.add_error("password1", exc)
+
+
 class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
         return f"{obj.name} ({obj.code})"
@@ -55,16 +67,9 @@ class UserCreateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif p1:
-            try:
-                password_validation.validate_password(
-                    p1, User(username=data.get("username", ""), full_name=data.get("full_name", ""))
-                )
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        check_password_pair(
+            self, data, User(username=data.get("username", ""), full_name=data.get("full_name", ""))
+        )
         role, unit = data.get("role"), data.get("unit")
         if role and unit and not can_grant_role(self.by, role, unit):
             self.add_error("role", _("You cannot grant this role on this unit."))
@@ -125,12 +130,5 @@ class ManagerPasswordForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif p1:
-            try:
-                password_validation.validate_password(p1, self.target)
-            except forms.ValidationError as exc:
-                self.add_error("password1", exc)
+        check_password_pair(self, data, self.target)
         return data

@@ -138,9 +138,7 @@ def grant_create(request: HttpRequest, pk: int) -> HttpResponse:
         reason=data["reason"],
     )
     messages.success(request, _("Role granted."))
-    if request.htmx:  # type: ignore[attr-defined]
-        return _render_detail(request, target, GrantForm(by=by))
-    return redirect("accounts:user_detail", pk=target.pk)
+    return _after_grant_change(request, target, by)
 
 
 @login_required
@@ -154,6 +152,11 @@ def grant_revoke(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
         raise PermissionDenied
     actions.revoke_role(by=by, grant=grant, reason=request.POST.get("reason", ""))
     messages.success(request, _("Role revoked."))
+    return _after_grant_change(request, target, by)
+
+
+def _after_grant_change(request: HttpRequest, target: User, by: User) -> HttpResponse:
+    """htmx gets the roles fragment again (with an empty form); a plain POST a redirect."""
     if request.htmx:  # type: ignore[attr-defined]
         return _render_detail(request, target, GrantForm(by=by))
     return redirect("accounts:user_detail", pk=target.pk)

@@ -76,29 +76,20 @@ def load_demo() -> dict[str, int]:
             raise RuntimeError(f"demo units: {report.errors}")
         load_2025_units(province_codes={"31"})
         old_day, new_day = dt.date(2023, 12, 31), REFORM_DAY
-        for parent_code, code, name in OFFICES_2023:
-            parent = _unit(parent_code, old_day)
-            if not Unit.objects.filter(code=code).exists():
-                create_unit(
-                    by=None,
-                    code=code,
-                    name=name,
-                    kind=Kind.CO_QUAN,
-                    parent=parent,
-                    valid_from=parent.valid_from,
-                    valid_to=parent.valid_to,
-                )
-        for parent_code, code, name in OFFICES_2025:
-            parent = _unit(parent_code, new_day)
-            if not Unit.objects.filter(code=code).exists():
-                create_unit(
-                    by=None,
-                    code=code,
-                    name=name,
-                    kind=Kind.CO_QUAN,
-                    parent=parent,
-                    valid_from=new_day,
-                )
+        for day, offices in ((old_day, OFFICES_2023), (new_day, OFFICES_2025)):
+            for parent_code, code, name in offices:
+                parent = _unit(parent_code, day)
+                if not Unit.objects.filter(code=code).exists():
+                    # An office lives as long as its unit.
+                    create_unit(
+                        by=None,
+                        code=code,
+                        name=name,
+                        kind=Kind.CO_QUAN,
+                        parent=parent,
+                        valid_from=parent.valid_from,
+                        valid_to=parent.valid_to,
+                    )
         old_province, new_province = _unit("30", old_day), _unit("31", new_day)
         if not Succession.objects.filter(predecessor=old_province).exists():
             record_succession(

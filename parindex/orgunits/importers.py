@@ -224,6 +224,23 @@ def _parse_date(text: str) -> dt.date:
     raise ValueError(text)
 
 
+def _date_cell(
+    values: dict[str, str], column: str, row: int, report: ImportReport
+) -> dt.date | None:
+    """The date in `column`, or None with a row error in the report."""
+    try:
+        return _parse_date(values.get(column, ""))
+    except ValueError:
+        report.errors.append(
+            RowError(
+                row,
+                column,
+                _("“%(v)s” is not a date (dd/mm/yyyy).") % {"v": values.get(column, "")},
+            )
+        )
+        return None
+
+
 def _parse(raw: list[tuple[int, dict[str, str]]], report: ImportReport) -> list[_Row]:
     rows: list[_Row] = []
     seen: dict[tuple[str, dt.date], int] = {}
@@ -244,29 +261,8 @@ def _parse(raw: list[tuple[int, dict[str, str]]], report: ImportReport) -> list[
             report.errors.append(
                 RowError(index, "kind", _("Unknown kind “%(v)s”.") % {"v": values.get("kind", "")})
             )
-        valid_from: dt.date | None = None
-        valid_to: dt.date | None = None
-        try:
-            valid_from = _parse_date(values.get("valid_from", ""))
-        except ValueError:
-            report.errors.append(
-                RowError(
-                    index,
-                    "valid_from",
-                    _("“%(v)s” is not a date (dd/mm/yyyy).") % {"v": values.get("valid_from", "")},
-                )
-            )
-        if values.get("valid_to"):
-            try:
-                valid_to = _parse_date(values["valid_to"])
-            except ValueError:
-                report.errors.append(
-                    RowError(
-                        index,
-                        "valid_to",
-                        _("“%(v)s” is not a date (dd/mm/yyyy).") % {"v": values["valid_to"]},
-                    )
-                )
+        valid_from = _date_cell(values, "valid_from", index, report)
+        valid_to = _date_cell(values, "valid_to", index, report) if values.get("valid_to") else None
         if valid_from and valid_to and valid_to < valid_from:
             report.errors.append(
                 RowError(index, "valid_to", _("The end date is before the start date."))
@@ -471,17 +467,8 @@ def import_successions(*, by: User | None, upload: IO[bytes], filename: str) -> 
     try:
         with transaction.atomic():
             for number, values in raw:
-                try:
-                    day = _parse_date(values.get("effective_on", ""))
-                except ValueError:
-                    report.errors.append(
-                        RowError(
-                            number,
-                            "effective_on",
-                            _("“%(v)s” is not a date (dd/mm/yyyy).")
-                            % {"v": values.get("effective_on", "")},
-                        )
-                    )
+                day = _date_cell(values, "effective_on", number, report)
+                if day is None:
                     continue
                 main_word = _fold(values.get("main", ""))
                 if main_word not in _YES | _NO:
