@@ -109,6 +109,23 @@ def next_steps(user: User) -> list[Step]:
                 _("Results waiting for the council's approval will appear here."),
             )
         )
+    if not steps and has_perm_anywhere(user, Perm.VIEW_UNIT):
+        count = (
+            units_where(user, Perm.VIEW_UNIT).valid_on(today).filter(level=Level.COMMUNE).count()
+        )
+        steps.append(
+            Step(
+                _("Your units"),
+                ngettext(
+                    "Your role covers %(n)d commune. Results will appear here once published.",
+                    "Your role covers %(n)d communes. Results will appear here once published.",
+                    count,
+                )
+                % {"n": count},
+                reverse("orgunits:list"),
+                _("See the units"),
+            )
+        )
     if has_perm_anywhere(user, Perm.VIEW_AUDIT):
         steps.append(
             Step(

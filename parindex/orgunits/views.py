@@ -141,3 +141,21 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-don-vi.xlsx"'
     return response
+
+
+@login_required
+def unit_pick(request: HttpRequest) -> HttpResponse:
+    """Options for a unit field: units valid today in the user's user-management scope."""
+    require_any(request, Perm.MANAGE_USERS)
+    from parindex.accounts.forms import scope_units
+
+    field = request.GET.get("field", "q")
+    query = request.GET.get(field if field.endswith("_q") else "q", "").strip()
+    units = []
+    if query:
+        units = list(
+            scope_units(request.user).filter(Q(name__icontains=query) | Q(code__startswith=query))[  # type: ignore[arg-type]
+                :50
+            ]
+        )
+    return render(request, "orgunits/unit_options.html", {"units": units})

@@ -343,3 +343,54 @@ def test_manager_sets_a_password_for_an_officer_without_email(world: World) -> N
     entry = AuditEntry.objects.get(action=AuditAction.PASSWORD_CHANGE)
     assert (entry.actor, entry.object_id) == (world.users["secretariat"], str(officer.pk))
     assert "Mat-khau" not in str(entry.new_value) + str(entry.old_value)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("viewer", "Your role covers 2 communes."),
+        ("council", "Results waiting for the council"),
+        ("appraiser", "Self-assessments submitted by the communes you appraise"),
+        ("commune_officer", "The self-assessment of your commune will appear here"),
+        ("no_role", "Your account has no role on any unit."),
+    ],
+)
+def test_every_role_has_something_to_do_next(world: World, role: str, expected: str) -> None:
+    client = Client()
+    client.force_login(world.users[role])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert expected in client.get(reverse("home")).content.decode()
+
+
+def test_unit_field_turns_into_a_search_past_the_limit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parindex.accounts import forms
+
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    target = world.users["no_role"]
+    page = client.get(reverse("accounts:user_detail", args=[target.pk])).content.decode()
+    assert 'class="unit-search"' not in page
+    assert world.commune_b.name in page
+    monkeypatch.setattr(forms, "PICK_LIMIT", 2)
+    page = client.get(reverse("accounts:user_detail", args=[target.pk])).content.decode()
+    assert 'class="unit-search"' in page
+    assert world.commune_b.name not in page
+    # the search lists matching units of the scope only
+    options = client.get(reverse("orgunits:pick"), {"field": "unit_q", "unit_q": "Xã"})
+    body = options.content.decode()
+    assert world.commune_a.name in body
+    assert world.commune_c.name not in body  # "Xã Khác", in the other province
+    # a unit found by the search is accepted, and an out-of-scope one refused
+    response = client.post(
+        reverse("accounts:grant_create", args=[target.pk]),
+        {"role": Role.VIEWER, "unit": world.commune_b.pk},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("accounts:grant_create", args=[target.pk]),
+        {"role": Role.VIEWER, "unit": world.commune_c.pk},
+    )
+    assert response.status_code == 422
+    assert RoleGrant.objects.filter(user=target).count() == 1

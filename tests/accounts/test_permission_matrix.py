@@ -155,6 +155,7 @@ ROWS = [
         UNIT_READERS,
         denied=404,
     ),
+    Row("orgunits:pick", lambda w: reverse("orgunits:pick") + "?q=X", MANAGERS),
     Row("orgunits:import", lambda w: reverse("orgunits:import"), MANAGERS),
     Row("orgunits:import_template", lambda w: reverse("orgunits:import_template"), MANAGERS),
     Row("audit:list", lambda w: reverse("audit:list"), AUDIT_READERS),
