@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts.permissions import Perm, is_system_admin, units_where
 from parindex.audit.models import AuditAction, AuditEntry
+from parindex.common.dates import parse_day
 from parindex.common.guards import require_any
-from parindex.orgunits.views import parse_day
 
 
 @login_required

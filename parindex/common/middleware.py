@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class LanguageMiddleware:
@@ -25,8 +26,6 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        response.headers["Vary"] = ", ".join(
-            filter(None, [response.headers.get("Vary", ""), "Cookie"])
-        ).lstrip(", ")
+        patch_vary_headers(response, ["Cookie"])
         translation.deactivate()
         return response

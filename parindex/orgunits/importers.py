@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from parindex.accounts.permissions import Perm, can, is_system_admin
 from parindex.audit.actions import record
 from parindex.audit.models import AuditAction
+from parindex.common.dates import parse_day
 from parindex.orgunits.actions import create_unit
 from parindex.orgunits.models import ALLOWED_PARENT_LEVELS, KIND_LEVEL, Kind, Unit
 
@@ -215,22 +216,12 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _parse_date(text: str) -> dt.date:
-    for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
 def _date_cell(
     values: dict[str, str], column: str, row: int, report: ImportReport
 ) -> dt.date | None:
     """The date in `column`, or None with a row error in the report."""
-    try:
-        return _parse_date(values.get(column, ""))
-    except ValueError:
+    day = parse_day(values.get(column, ""))
+    if day is None:
         report.errors.append(
             RowError(
                 row,
@@ -238,7 +229,7 @@ def _date_cell(
                 _("“%(v)s” is not a date (dd/mm/yyyy).") % {"v": values.get(column, "")},
             )
         )
-        return None
+    return day
 
 
 def _parse(raw: list[tuple[int, dict[str, str]]], report: ImportReport) -> list[_Row]:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from parindex.accounts.models import RoleGrant
 from parindex.accounts.permissions import Perm, can, has_perm_anywhere, units_where
+from parindex.common.dates import parse_day
 from parindex.common.guards import require_any, require_read
 from parindex.orgunits.forms import UnitImportForm
 from parindex.orgunits.importers import import_successions, import_units
@@ -21,23 +21,13 @@ from parindex.orgunits.models import Level, Unit
 from parindex.orgunits.selectors import lineage
 
 
-def parse_day(text: str | None) -> dt.date | None:
-    """A date typed as dd/mm/yyyy (or ISO); None when empty or not a date."""
-    if text:
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(text.strip(), fmt).date()  # noqa: DTZ007 - calendar date
-            except ValueError:
-                continue
-    return None
-
-
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     require_any(request, Perm.VIEW_UNIT)
     typed = request.GET.get("ngay", "")
-    day = parse_day(typed) or timezone.localdate()
-    if typed and parse_day(typed) is None:
+    typed_day = parse_day(typed)
+    day = typed_day or timezone.localdate()
+    if typed and typed_day is None:
         messages.warning(
             request, _("“%(v)s” is not a date (dd/mm/yyyy): showing today.") % {"v": typed}
         )

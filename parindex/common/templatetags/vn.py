@@ -74,8 +74,6 @@ def _coded(key: str, value: object) -> object:
     choices = {"role": Role, "kind": Kind}.get(key)
     if choices is not None and value in choices.values:
         return choices(value).label
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
