@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("parindex.core.urls")),
     path("don-vi/", include("parindex.orgunits.urls")),
     path("nhat-ky/", include("parindex.audit.urls")),
+    path("bo-chi-so/", include("parindex.frameworks.urls")),
 ]
 
 if settings.DEBUG:

@@ -14,7 +14,18 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
-PAGES = ["/", "/don-vi/", "/tai-khoan/", "/nhat-ky/", "/don-vi/nhap/"]
+PAGES = [
+    "/",
+    "/don-vi/",
+    "/tai-khoan/",
+    "/nhat-ky/",
+    "/don-vi/nhap/",
+    "/bo-chi-so/",
+    "/bo-chi-so/1/",
+    "/bo-chi-so/2/",
+    "/bo-chi-so/2/so-sanh/",
+    "/bo-chi-so/nhap/",
+]
 
 
 def main() -> None:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "parindex.orgunits",
     "parindex.accounts",
     "parindex.audit",
+    "parindex.frameworks",
     "parindex.core",
 ]
 

@@ -27,6 +27,14 @@ class AuditAction(models.TextChoices):
     LOCK = "lock", _("Locked")
     UNLOCK = "unlock", _("Unlocked")
     PUBLISH = "publish", _("Published")
+    FRAMEWORK_CREATE = "framework.create", _("Framework created")
+    FRAMEWORK_UPDATE = "framework.update", _("Framework changed")
+    FRAMEWORK_PUBLISH = "framework.publish", _("Framework published")
+    FRAMEWORK_ARCHIVE = "framework.archive", _("Framework archived")
+    FRAMEWORK_DELETE = "framework.delete", _("Draft framework deleted")
+    CRITERION_CREATE = "criterion.create", _("Criterion added")
+    CRITERION_UPDATE = "criterion.update", _("Criterion changed")
+    CRITERION_DELETE = "criterion.delete", _("Criterion deleted")
 
 
 class AuditEntry(models.Model):

@@ -13,6 +13,7 @@ from parindex.accounts.permissions import Perm, has_perm_anywhere, roles_for
 NAV: list[tuple[str, Any, Perm | None]] = [
     ("home", _("Home"), None),
     ("orgunits:list", _("Units"), Perm.VIEW_UNIT),
+    ("frameworks:list", _("Frameworks"), Perm.VIEW_UNIT),
     ("accounts:user_list", _("Accounts"), Perm.MANAGE_USERS),
     ("audit:list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]

@@ -129,4 +129,7 @@ def load_demo() -> dict[str, int]:
                 valid_from=dt.date(2025, 7, 1),
             )
             users += 1
-    return {"units": Unit.objects.count(), "users": users}
+        from parindex.frameworks.demo import load_demo_frameworks
+
+        frameworks = load_demo_frameworks()
+    return {"units": Unit.objects.count(), "users": users, "frameworks": frameworks}

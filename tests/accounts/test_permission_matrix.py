@@ -16,6 +16,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parindex.accounts.models import Role, RoleGrant, User
 from parindex.audit.models import AuditEntry
+from parindex.frameworks.actions import create_framework, publish_framework
+from parindex.frameworks.library import shipped
+from parindex.frameworks.models import Framework, Node
 from parindex.orgunits.models import Unit
 from tests.conftest import World
 
@@ -46,10 +49,33 @@ class Row:
     ok: int = 200  # status for an allowed role
     denied: int = 403  # status for a logged-in role without the right
     anonymous: int = 302  # login redirect
+    not_found: set[str] = field(default_factory=set)  # roles that may not even read it: 404
 
 
 def _grant_of(w: World, key: str) -> RoleGrant:
     return RoleGrant.objects.get(user=w.users[key])
+
+
+def _fw(w: World, status: str, *, foreign: bool = False) -> int:
+    """A framework of the province (or of the other province), made on first use."""
+    from dataclasses import replace
+
+    owner = w.other_province if foreign else w.province
+    code = f"{'KHAC' if foreign else 'TINH'}-{status}"
+    framework = Framework.objects.filter(owner=owner, code=code).first()
+    if framework is None:
+        framework = create_framework(by=None, owner=owner, spec=replace(shipped(), code=code))
+        if status == "published":
+            publish_framework(framework, by=None)
+    return framework.pk
+
+
+def _node(w: World, status: str, *, foreign: bool = False) -> list[int]:
+    pk = _fw(w, status, foreign=foreign)
+    return [pk, Node.objects.get(framework_id=pk, code="1.1.1").pk]
+
+
+FRAMEWORK_READERS = EVERYONE - {"no_role"}
 
 
 ROWS = [
@@ -159,6 +185,100 @@ ROWS = [
     Row("orgunits:import", lambda w: reverse("orgunits:import"), MANAGERS),
     Row("orgunits:import_template", lambda w: reverse("orgunits:import_template"), MANAGERS),
     Row("audit:list", lambda w: reverse("audit:list"), AUDIT_READERS),
+    Row("frameworks:list", lambda w: reverse("frameworks:list"), EVERYONE),
+    Row("frameworks:create", lambda w: reverse("frameworks:create"), MANAGERS),
+    Row("frameworks:import", lambda w: reverse("frameworks:import"), MANAGERS),
+    Row("frameworks:import_template", lambda w: reverse("frameworks:import_template"), MANAGERS),
+    # A published framework is read by everyone it concerns; a draft only by its managers.
+    Row(
+        "frameworks:detail",
+        lambda w: reverse("frameworks:detail", args=[_fw(w, "published")]),
+        FRAMEWORK_READERS,
+        denied=404,
+    ),
+    Row(
+        "frameworks:detail",
+        lambda w: reverse("frameworks:detail", args=[_fw(w, "draft")]),
+        MANAGERS,
+        denied=404,
+    ),
+    Row(
+        "frameworks:export",
+        lambda w: reverse("frameworks:export", args=[_fw(w, "published"), "xlsx"]),
+        FRAMEWORK_READERS,
+        denied=404,
+    ),
+    Row(
+        "frameworks:compare",
+        lambda w: reverse("frameworks:compare", args=[_fw(w, "published")]),
+        FRAMEWORK_READERS,
+        denied=404,
+    ),
+    Row(
+        "frameworks:edit",
+        lambda w: reverse("frameworks:edit", args=[_fw(w, "draft")]),
+        MANAGERS,
+        denied=404,
+    ),
+    Row(
+        "frameworks:publish",
+        lambda w: reverse("frameworks:publish", args=[_fw(w, "draft")]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"confirm": "1"},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "frameworks:delete",
+        lambda w: reverse("frameworks:delete", args=[_fw(w, "draft")]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"confirm": "1"},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "frameworks:archive",
+        lambda w: reverse("frameworks:archive", args=[_fw(w, "published")]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"confirm": "1", "reason": "Hết hiệu lực"},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "frameworks:clone",
+        lambda w: reverse("frameworks:clone", args=[_fw(w, "published")]),
+        MANAGERS,
+        not_found={"no_role"},
+    ),
+    Row(
+        "frameworks:node_add",
+        lambda w: reverse("frameworks:node_add", args=[_fw(w, "draft")]),
+        MANAGERS,
+        denied=404,
+    ),
+    Row(
+        "frameworks:node_row",
+        lambda w: reverse("frameworks:node_row", args=_node(w, "draft")),
+        MANAGERS,
+        denied=404,
+    ),
+    Row(
+        "frameworks:node_edit",
+        lambda w: reverse("frameworks:node_edit", args=_node(w, "draft")),
+        MANAGERS,
+        denied=404,
+    ),
+    Row(
+        "frameworks:node_delete",
+        lambda w: reverse("frameworks:node_delete", args=_node(w, "draft")),
+        MANAGERS,
+        method="post",
+        ok=302,
+        denied=404,
+    ),
 ]
 
 # Views of another province's objects: only the system administrator gets through; for everyone
@@ -226,6 +346,74 @@ FOREIGN_ROWS = [
 ]
 
 
+FOREIGN_ROWS += [
+    Row(
+        f"frameworks:{name}",
+        (lambda n, st: lambda w: reverse(f"frameworks:{n}", args=[_fw(w, st, foreign=True)]))(
+            name, status
+        ),
+        {"system_admin"},
+        denied=404,
+    )
+    for name, status in (
+        ("detail", "published"),
+        ("compare", "published"),
+        ("clone", "published"),
+        ("detail", "draft"),
+        ("edit", "draft"),
+        ("node_add", "draft"),
+    )
+] + [
+    Row(
+        "frameworks:export",
+        lambda w: reverse("frameworks:export", args=[_fw(w, "published", foreign=True), "yaml"]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "frameworks:node_edit",
+        lambda w: reverse("frameworks:node_edit", args=_node(w, "draft", foreign=True)),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {
+            "code": "1.1.1",
+            "title": "Đổi",
+            "max_points": "1",
+            "source": "appraised",
+            "rule": "có/không",
+        },
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "frameworks:publish",
+        lambda w: reverse("frameworks:publish", args=[_fw(w, "draft", foreign=True)]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"confirm": "1"},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "frameworks:archive",
+        lambda w: reverse("frameworks:archive", args=[_fw(w, "published", foreign=True)]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"confirm": "1"},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "frameworks:node_delete",
+        lambda w: reverse("frameworks:node_delete", args=_node(w, "draft", foreign=True)),
+        {"system_admin"},
+        method="post",
+        ok=302,
+        denied=404,
+    ),
+]
+
+
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     resolver = resolver or get_resolver()
     names: set[str] = set()
@@ -255,6 +443,8 @@ def _snapshot() -> tuple[object, ...]:
         list(User.objects.values_list("pk", "is_active").order_by("pk")),
         list(Unit.objects.values_list("pk", "name", "valid_to").order_by("pk")),
         AuditEntry.objects.count(),
+        list(Framework.objects.values_list("pk", "status", "name").order_by("pk")),
+        list(Node.objects.values_list("pk", "code", "title", "max_points").order_by("pk")),
     )
 
 
@@ -267,6 +457,8 @@ def _check(world: World, row: Row, role: str) -> None:
         expected = row.anonymous
     elif role in row.allowed:
         expected = row.ok
+    elif role in row.not_found:
+        expected = 404
     else:
         expected = row.denied
     assert response.status_code == expected, (row.name, role, response.status_code)

@@ -459,6 +459,7 @@ def test_ha_noi_ward_codes_have_five_digits(db: None) -> None:
 def test_load_demo_twice_is_idempotent(db: None) -> None:
     first = load_demo()
     assert first["users"] == len(DEMO_USERS) == 8
+    assert first["frameworks"] == 3
     counts = (
         Unit.objects.count(),
         Succession.objects.count(),
@@ -468,7 +469,7 @@ def test_load_demo_twice_is_idempotent(db: None) -> None:
     )
     assert first["units"] == counts[0]
     second = load_demo()
-    assert second == {"units": counts[0], "users": 0}
+    assert second == {"units": counts[0], "users": 0, "frameworks": 0}
     assert (
         Unit.objects.count(),
         Succession.objects.count(),
@@ -539,7 +540,9 @@ def test_load_demo_command(db: None) -> None:
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0] == f"Demo loaded: {Unit.objects.count()} units, 8 new accounts."
+    assert lines[0] == (
+        f"Demo loaded: {Unit.objects.count()} units, 8 new accounts, 3 new frameworks."
+    )
     assert lines[1] == f"Demo accounts (password {DEMO_PASSWORD}):"
     assert lines[2].split() == ["quantri", "system_admin", "@", "31"]
     assert len(lines) == 2 + len(DEMO_USERS)

@@ -103,3 +103,16 @@ def change(value: object) -> str:
     if value == "":
         return "—"
     return str(value)
+
+
+@register.filter
+def num(value: object) -> str:
+    """A number with only the decimals it needs, the active language's way: 0,5 · 12 · 7,25."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    places = 0 if number == number.to_integral() else -number.normalize().as_tuple().exponent  # type: ignore[operator]
+    return number_format(number, min(int(places), 2), force_grouping=True)

@@ -14,7 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo()
-        self.stdout.write(f"Demo loaded: {result['units']} units, {result['users']} new accounts.")
+        self.stdout.write(
+            f"Demo loaded: {result['units']} units, {result['users']} new accounts, "
+            f"{result['frameworks']} new frameworks."
+        )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for username, _name, _title, role, unit, _fields in DEMO_USERS:
             self.stdout.write(f"  {username:22} {role} @ {unit}")
