@@ -85,6 +85,7 @@ def next_steps(user: User) -> list[Step]:
                 _("Import units"),
             )
         )
+    steps.extend(_framework_steps(user, roles))
     if roles & {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER}:
         steps.append(
             Step(
@@ -136,3 +137,54 @@ def next_steps(user: User) -> list[Step]:
             )
         )
     return steps
+
+
+def _framework_steps(user: User, roles: set[str]) -> list[Step]:
+    """The criteria framework: the secretariat publishes it, the communes read it."""
+    from django.db.models import Count, Q
+
+    from parindex.frameworks.models import Status
+    from parindex.frameworks.permissions import visible_frameworks
+
+    counts = visible_frameworks(user).aggregate(
+        published=Count("pk", filter=Q(status=Status.PUBLISHED)),
+        drafts=Count("pk", filter=Q(status=Status.DRAFT)),
+    )
+    if has_perm_anywhere(user, Perm.MANAGE_FRAMEWORKS):
+        if not counts["published"]:
+            return [
+                Step(
+                    _("Criteria framework"),
+                    _(
+                        "No framework is published for your units yet: import the province's "
+                        "framework from Excel or YAML, check it and publish it before the "
+                        "self-assessment opens."
+                    ),
+                    reverse("frameworks:import"),
+                    _("Import a framework"),
+                    "todo",
+                )
+            ]
+        return [
+            Step(
+                _("Criteria framework"),
+                _("%(p)d published, %(d)d draft(s) in progress.")
+                % {"p": counts["published"], "d": counts["drafts"]},
+                reverse("frameworks:list"),
+                _("See the frameworks"),
+                "done",
+            )
+        ]
+    if roles & {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER} and counts["published"]:
+        return [
+            Step(
+                _("Criteria framework"),
+                _(
+                    "Read the criteria your commune is scored against: the points, how each is "
+                    "scored and the documents to attach."
+                ),
+                reverse("frameworks:list"),
+                _("Read the criteria"),
+            )
+        ]
+    return []

@@ -31,4 +31,5 @@ RULE_EXAMPLES = [
 
 
 def rule_text(rule: Rule | None) -> str:
-    return format_rule(rule) if rule is not None else ""
+    """The rule's settings for the tree (its kind is shown beside them): "Đúng hạn = 1; ..."."""
+    return format_rule(rule).partition(":")[2].strip() if rule is not None else ""

@@ -212,7 +212,11 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": counts,
             "editable": manage and framework.status == Status.DRAFT,
             "manage": manage,
-            "next_versions": framework.next_versions.all(),
+            "next_versions": [
+                v
+                for v in framework.next_versions.select_related("owner")
+                if can_view_framework(request.user, v)  # type: ignore[arg-type]
+            ],
             "archive_form": ArchiveForm(),
         },
     )

@@ -300,3 +300,23 @@ def test_decimal_maxima_keep_their_exact_value(world: World) -> None:
     framework = create_framework(by=None, owner=world.province, spec=shipped())
     assert Node.objects.get(framework=framework, code="1.3.1").max_points == Decimal("0.50")
     assert spec_of(framework).node("3.4.3").maximum == Decimal("1.5")  # type: ignore[union-attr]
+
+
+def test_load_framework_command(world: World, tmp_path: object) -> None:
+    import io as _io
+
+    from django.core.management import CommandError, call_command
+
+    out = _io.StringIO()
+    call_command("load_framework", "par-xa-2025.yaml", "--owner", "91", "--publish", stdout=out)
+    framework = Framework.objects.get(owner=world.province)
+    assert framework.status == "published"
+    assert out.getvalue().strip() == (
+        "Framework PAR-XA-2025 loaded for Tỉnh Thử Nghiệm (Đã công bố)."
+    )
+    errors = _io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("load_framework", "par-xa-2025.yaml", "--owner", "91", stderr=errors)
+    assert "Tỉnh Thử Nghiệm đã có bộ chỉ số mã PAR-XA-2025." in errors.getvalue()
+    with pytest.raises(CommandError, match="No unit with code 99"):
+        call_command("load_framework", "par-xa-2025.yaml", "--owner", "99")

@@ -50,7 +50,9 @@ def test_tree_page_shows_points_rules_and_documents(world: World, published: Fra
     text = page.content.decode()
     assert "Bộ chỉ số cải cách hành chính của UBND cấp xã (minh họa)" in text
     assert "Đã công bố" in text
-    assert "kế hoạch: trừ mỗi nhiệm vụ = 0,15" in text
+    assert (
+        'theo kết quả thực hiện kế hoạch</span> <span class="small">trừ mỗi nhiệm vụ = 0,15' in text
+    )
     assert "Quyết định kiện toàn Ban biên tập Trang thông tin điện tử" in text
     assert '<td data-label="Tối đa" class="num">0,5</td>' in text  # 1.3.1, the Vietnamese way
     # a commune reads; it gets no edit, publish or problems panel
@@ -321,3 +323,15 @@ def test_the_tree_page_makes_a_fixed_number_of_queries(world: World) -> None:
             assert client.get(reverse("frameworks:detail", args=[framework.pk])).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 12, counts
+
+
+def test_home_says_what_to_do_about_the_framework(world: World) -> None:
+    secretariat = client_for(world, "secretariat")
+    officer = client_for(world, "commune_officer")
+    home = secretariat.get(reverse("home")).content.decode()
+    assert "Chưa có bộ chỉ số nào được công bố cho đơn vị của bạn" in home
+    assert "Đọc các tiêu chí" not in officer.get(reverse("home")).content.decode()
+    framework = actions.create_framework(by=None, owner=world.province, spec=shipped())
+    actions.publish_framework(framework, by=None)
+    assert "1 đã công bố, 0 dự thảo đang soạn." in secretariat.get(reverse("home")).content.decode()
+    assert "Đọc các tiêu chí" in officer.get(reverse("home")).content.decode()
