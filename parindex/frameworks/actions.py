@@ -26,8 +26,8 @@ from parindex.frameworks.models import (
     Status,
     sort_key,
 )
-from parindex.frameworks.rules import Problem, Rule
-from parindex.frameworks.selectors import KNOWN_KINDS, problems_of, spec_of
+from parindex.frameworks.rules import Problem
+from parindex.frameworks.selectors import KNOWN_KINDS, node_spec, problems_of, spec_of
 from parindex.frameworks.spec import (
     EvidenceSpec,
     FrameworkSpec,
@@ -284,39 +284,8 @@ def update_framework(
     return framework
 
 
-@dataclass(frozen=True)
-class NodeData:
-    """What the edit form gives for a node."""
-
-    code: str
-    title: str
-    max_points: Decimal
-    source: str = ""
-    rule: Rule | None = None
-    evidence: tuple[EvidenceSpec, ...] = ()
-    guidance: str = ""
-    groups: tuple[str, ...] = ()
-    responsible: str = ""
-    note: str = ""
-
-    def as_spec(self, children: tuple[NodeSpec, ...] = ()) -> NodeSpec:
-        return NodeSpec(
-            code=self.code,
-            title=self.title,
-            maximum=self.max_points,
-            source=self.source,
-            rule=self.rule,
-            guidance=self.guidance,
-            evidence=self.evidence,
-            groups=self.groups,
-            responsible=self.responsible,
-            note=self.note,
-            children=children,
-        )
-
-
 def _node_checks(
-    framework: Framework, data: NodeData, parent: Node | None, *, is_leaf: bool, exclude: int | None
+    framework: Framework, data: NodeSpec, parent: Node | None, *, is_leaf: bool, exclude: int | None
 ) -> list[Problem]:
     parent_spec = (
         NodeSpec(parent.code, parent.title, parent.max_points, groups=tuple(parent.groups))
@@ -327,7 +296,7 @@ def _node_checks(
     children = () if is_leaf else (NodeSpec("", "", Decimal(1)),)
     depth = parent.depth + 1 if parent else 1
     group_codes = {g.get("code", "") for g in framework.groups}
-    problems = node_problems(data.as_spec(children), parent_spec, depth, group_codes)
+    problems = node_problems(replace(data, children=children), parent_spec, depth, group_codes)
     if not is_leaf and data.rule is None:
         problems = [
             p for p in problems if p.code not in {"node.rule_missing", "node.source_missing"}
@@ -355,10 +324,10 @@ def _node_values(node: Node) -> dict[str, Any]:
     }
 
 
-def _apply(node: Node, data: NodeData) -> None:
+def _apply(node: Node, data: NodeSpec) -> None:
     node.code = data.code
     node.title = data.title
-    node.max_points = data.max_points
+    node.max_points = data.maximum
     node.source = data.source
     node.rule = data.rule.to_dict() if data.rule is not None else None
     node.guidance = data.guidance
@@ -375,7 +344,7 @@ def _set_evidence(node: Node, items: tuple[EvidenceSpec, ...]) -> None:
     )
 
 
-def add_node(framework: Framework, *, by: User | None, parent: Node | None, data: NodeData) -> Node:
+def add_node(framework: Framework, *, by: User | None, parent: Node | None, data: NodeSpec) -> Node:
     """A new node at the end of `parent`'s children (or a new field), audited."""
     _refuse_unless_draft(framework)
     problems = _node_checks(framework, data, parent, is_leaf=True, exclude=None)
@@ -405,7 +374,7 @@ def add_node(framework: Framework, *, by: User | None, parent: Node | None, data
     return node
 
 
-def update_node(node: Node, *, by: User | None, data: NodeData, expected_version: str = "") -> Node:
+def update_node(node: Node, *, by: User | None, data: NodeSpec, expected_version: str = "") -> Node:
     """Change a draft's node; a new code carries over to its descendants' codes. Audited.
 
     `expected_version` is the node's `version_token` when the form was opened: another person's
@@ -576,17 +545,7 @@ def parent_of_code(framework: Framework, code: str) -> Node | None:
     return framework.nodes.filter(code=up).first() if up else None
 
 
-def node_data_of(node: Node) -> NodeData:
-    """A node's current content, to change a few fields of it with `dataclasses.replace`."""
-    return NodeData(
-        code=node.code,
-        title=node.title,
-        max_points=node.max_points,
-        source=node.source,
-        rule=node.parsed_rule(),
-        evidence=tuple(EvidenceSpec(e.title, e.required) for e in node.evidence.all()),
-        guidance=node.guidance,
-        groups=tuple(node.groups),
-        responsible=node.responsible,
-        note=node.note,
-    )
+def node_data_of(node: Node) -> NodeSpec:
+    """A node's current content (without its children), to change a few fields of it with
+    `dataclasses.replace` and save it with `update_node`."""
+    return node_spec(node)

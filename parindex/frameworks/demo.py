@@ -73,9 +73,9 @@ def _demo_changes(draft: Framework) -> None:
     """Innovation loses half a point to the one-stop satisfaction measurement (re-pointed)."""
     nodes = {n.code: n for n in draft.nodes.prefetch_related("evidence")}
     changes: dict[str, dict[str, Any]] = {
-        "1.5": {"max_points": Decimal("1.5")},
+        "1.5": {"maximum": Decimal("1.5")},
         "1.5.1": {
-            "max_points": Decimal("1.5"),
+            "maximum": Decimal("1.5"),
             "rule": LevelsRule(
                 (
                     Level("Được cấp tỉnh công nhận", Decimal("1.5")),
@@ -84,8 +84,8 @@ def _demo_changes(draft: Framework) -> None:
                 )
             ),
         },
-        "1.6": {"max_points": Decimal("2.5")},
-        "1.6.2": {"max_points": Decimal("1.5")},
+        "1.6": {"maximum": Decimal("2.5")},
+        "1.6.2": {"maximum": Decimal("1.5")},
     }
     for code, values in changes.items():
         node = nodes[code]

@@ -9,13 +9,14 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from parindex.frameworks.actions import ISSUER_LEVELS, NodeData
+from parindex.frameworks.actions import ISSUER_LEVELS
 from parindex.frameworks.display import RULE_EXAMPLES
 from parindex.frameworks.excel_io import evidence_text, parse_evidence
 from parindex.frameworks.models import Framework, Node, SourceChoice
 from parindex.frameworks.problems import message
 from parindex.frameworks.rule_text import format_rule, parse_rule_text
 from parindex.frameworks.rules import RuleError, to_decimal
+from parindex.frameworks.spec import NodeSpec
 from parindex.orgunits.models import Level, Unit
 
 
@@ -254,12 +255,12 @@ class NodeForm(forms.Form):
         except RuleError as exc:
             raise forms.ValidationError([message(p) for p in exc.problems]) from None
 
-    def node_data(self) -> NodeData:
+    def node_data(self) -> NodeSpec:
         data = self.cleaned_data
-        return NodeData(
+        return NodeSpec(
             code=data["code"].strip(),
             title=data["title"].strip(),
-            max_points=data["max_points"],
+            maximum=data["max_points"],
             source=data["source"],
             rule=data["rule"],
             evidence=parse_evidence(data["evidence"]),

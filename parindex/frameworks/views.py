@@ -403,13 +403,18 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _ask_confirmation(request: HttpRequest, framework: Framework) -> HttpResponse:
+    """An irreversible step needs its box ticked: without it nothing happens, as the page says."""
+    messages.error(request, _("Tick the box to confirm, then press the button again."))
+    return redirect("frameworks:detail", framework.pk)
+
+
 @login_required
 @require_POST
 def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk, manage=True)
     if request.POST.get("confirm") != "1":
-        messages.error(request, _("Tick the box to confirm, then press the button again."))
-        return redirect("frameworks:detail", framework.pk)
+        return _ask_confirmation(request, framework)
     try:
         actions.publish_framework(framework, by=request.user)  # type: ignore[arg-type]
     except actions.FrameworkError as exc:
@@ -428,8 +433,7 @@ def framework_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def framework_archive(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk, manage=True)
     if request.POST.get("confirm") != "1":
-        messages.error(request, _("Tick the box to confirm, then press the button again."))
-        return redirect("frameworks:detail", framework.pk)
+        return _ask_confirmation(request, framework)
     form = ArchiveForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -445,8 +449,7 @@ def framework_archive(request: HttpRequest, pk: int) -> HttpResponse:
 def framework_delete(request: HttpRequest, pk: int) -> HttpResponse:
     framework = _framework(request, pk, manage=True)
     if request.POST.get("confirm") != "1":
-        messages.error(request, _("Tick the box to confirm, then press the button again."))
-        return redirect("frameworks:detail", framework.pk)
+        return _ask_confirmation(request, framework)
     try:
         actions.delete_framework(framework, by=request.user)  # type: ignore[arg-type]
     except actions.FrameworkError as exc:

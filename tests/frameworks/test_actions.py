@@ -15,7 +15,7 @@ from parindex.frameworks.library import shipped
 from parindex.frameworks.models import Framework, Node, Status
 from parindex.frameworks.rules import Level, LevelsRule, YesNoRule
 from parindex.frameworks.selectors import problems_of, spec_of
-from parindex.frameworks.spec import EvidenceSpec
+from parindex.frameworks.spec import EvidenceSpec, NodeSpec
 from tests.conftest import World
 
 D = Decimal
@@ -68,7 +68,7 @@ def test_a_framework_with_a_mistake_is_refused_naming_the_node(
 ) -> None:
     target = node(draft, "3.3.2")  # a yes/no worth 1: worth 1,5 it still fits its rule ...
     actions.update_node(
-        target, by=None, data=replace(actions.node_data_of(target), max_points=D("1.5"))
+        target, by=None, data=replace(actions.node_data_of(target), maximum=D("1.5"))
     )
     with pytest.raises(actions.FrameworkInvalidError) as error:
         actions.publish_framework(draft, by=None)
@@ -160,10 +160,10 @@ def test_add_and_delete_nodes(world: World, draft: Framework) -> None:
         draft,
         by=world.users["secretariat"],
         parent=parent,
-        data=actions.NodeData(
+        data=NodeSpec(
             code="7.2.4",
             title="Tổ công nghệ số cộng đồng",
-            max_points=D(1),
+            maximum=D(1),
             source="appraised",
             rule=YesNoRule(),
             evidence=(EvidenceSpec("Quyết định kiện toàn Tổ công nghệ số"),),
@@ -202,16 +202,16 @@ def test_clone_to_a_new_year_then_compare(world: World, draft: Framework) -> Non
     assert spec_of(clone).fields == spec_of(draft).fields
     # re-point 1.5.1 (2 -> 1,5) and give 1.6.2 the half point; renumber 8.1.5; drop 5.1.3
     for code, values in (
-        ("1.5", {"max_points": D("1.5")}),
+        ("1.5", {"maximum": D("1.5")}),
         (
             "1.5.1",
             {
-                "max_points": D("1.5"),
+                "maximum": D("1.5"),
                 "rule": LevelsRule((Level("Có", D("1.5")), Level("Không", D(0)))),
             },
         ),
-        ("1.6", {"max_points": D("2.5")}),
-        ("1.6.2", {"max_points": D("1.5")}),
+        ("1.6", {"maximum": D("2.5")}),
+        ("1.6.2", {"maximum": D("1.5")}),
         ("8.1.5", {"code": "8.1.6"}),
         ("3.3.2", {"title": "Văn bản xin lỗi hồ sơ trễ hạn"}),
     ):
