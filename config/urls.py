@@ -10,6 +10,8 @@ urlpatterns = [
     path("don-vi/", include("parindex.orgunits.urls")),
     path("nhat-ky/", include("parindex.audit.urls")),
     path("bo-chi-so/", include("parindex.frameworks.urls")),
+    path("danh-gia/", include("parindex.assessments.urls")),
+    path("thong-bao/", include("parindex.notifications.urls")),
 ]
 
 if settings.DEBUG:

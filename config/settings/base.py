@@ -7,6 +7,7 @@ Defaults are safe for production (DEBUG off, no hosts allowed, secure cookies); 
 from __future__ import annotations
 
 import os
+from typing import Any
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "parindex.accounts",
     "parindex.audit",
     "parindex.frameworks",
+    "parindex.assessments",
+    "parindex.notifications",
     "parindex.core",
 ]
 
@@ -148,7 +151,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": os.environ.get(
@@ -156,6 +159,15 @@ STORAGES = {
         )
     },
 }
+# Evidence documents live outside the web root and are served only through a permission check.
+# Any Django storage backend works (an S3-compatible one in production: set EVIDENCE_STORAGE and
+# its options through the backend's own settings).
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", BASE_DIR / "var" / "evidence"))
+STORAGES["evidence"] = {
+    "BACKEND": os.environ.get("EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+    "OPTIONS": {"location": str(EVIDENCE_ROOT)},
+}
+EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -237,3 +237,19 @@ def can_manage_user(user: User | AnonymousUser, target: User) -> bool:
     if target.unit is None or is_system_admin(target):
         return False
     return can(user, Perm.MANAGE_USERS, target.unit)
+
+
+def concerning(user: User | AnonymousUser, path_field: str) -> Q | None:
+    """A filter for objects whose unit (its path at `path_field`) concerns the user: a unit the
+    user's roles cover, or one above the units they sit on (the province that runs their index).
+    None when the user has no role."""
+    if is_system_admin(user):
+        return Q()
+    paths = {path for g in active_grants(user) for path in g.cover_paths}  # type: ignore[attr-defined]
+    if not paths:
+        return None
+    condition = Q()
+    for path in sorted(paths):
+        condition |= Q(**{f"{path_field}__startswith": path})
+    ancestors = {path[: i + 1] for path in paths for i, ch in enumerate(path) if ch == "/" and i}
+    return condition | Q(**{f"{path_field}__in": sorted(ancestors)})

@@ -35,6 +35,16 @@ class AuditAction(models.TextChoices):
     CRITERION_CREATE = "criterion.create", _("Criterion added")
     CRITERION_UPDATE = "criterion.update", _("Criterion changed")
     CRITERION_DELETE = "criterion.delete", _("Criterion deleted")
+    CYCLE_CREATE = "cycle.create", _("Assessment cycle opened")
+    CYCLE_UPDATE = "cycle.update", _("Calendar changed")
+    SELF_CLOSE = "cycle.self_close", _("Self-assessment scores closed")
+    DOCUMENT_UPLOAD = "document.upload", _("Evidence document uploaded")
+    DOCUMENT_CITE = "document.cite", _("Evidence attached to a criterion")
+    DOCUMENT_UNCITE = "document.uncite", _("Evidence removed from a criterion")
+    ASSESSMENT_SUBMIT = "assessment.submit", _("Self-assessment submitted")
+    ASSESSMENT_REOPEN = "assessment.reopen", _("Self-assessment reopened")
+    APPRAISAL_ASSIGN = "appraisal.assign", _("Appraisers assigned")
+    EXPLANATION = "explanation", _("Explanation given")
 
 
 class AuditEntry(models.Model):

@@ -14,6 +14,7 @@ NAV: list[tuple[str, Any, Perm | None]] = [
     ("home", _("Home"), None),
     ("orgunits:list", _("Units"), Perm.VIEW_UNIT),
     ("frameworks:list", _("Frameworks"), Perm.VIEW_UNIT),
+    ("assessments:cycles", _("Assessment"), Perm.VIEW_UNIT),
     ("accounts:user_list", _("Accounts"), Perm.MANAGE_USERS),
     ("audit:list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]

@@ -132,4 +132,12 @@ def load_demo() -> dict[str, int]:
         from parindex.frameworks.demo import load_demo_frameworks
 
         frameworks = load_demo_frameworks()
-    return {"units": Unit.objects.count(), "users": users, "frameworks": frameworks}
+        from parindex.assessments.demo import load_demo_cycle
+
+        cycles = load_demo_cycle()
+    return {
+        "units": Unit.objects.count(),
+        "users": users,
+        "frameworks": frameworks,
+        "cycles": cycles,
+    }

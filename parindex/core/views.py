@@ -12,11 +12,15 @@ from parindex.core.home import next_steps
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    from parindex.notifications.models import Notification
+
     grants = active_grants(request.user)  # type: ignore[arg-type]
+    mine = Notification.objects.filter(user_id=request.user.pk or 0, read_at__isnull=True)
+    unread = list(mine.order_by("-created_at")[:10])
     return render(
         request,
         "core/home.html",
-        {"steps": next_steps(request.user), "grants": grants},  # type: ignore[arg-type]
+        {"steps": next_steps(request.user), "grants": grants, "unread": unread},  # type: ignore[arg-type]
     )
 
 

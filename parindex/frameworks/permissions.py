@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from parindex.accounts.permissions import Perm, active_grants, can, is_system_admin, units_where
+from parindex.accounts.permissions import (
+    Perm,
+    active_grants,
+    can,
+    concerning,
+    is_system_admin,
+    units_where,
+)
 from parindex.frameworks.models import Framework, Status
 
 if TYPE_CHECKING:
@@ -45,15 +52,8 @@ def visible_frameworks(user: User | AnonymousUser) -> QuerySet[Framework]:
     """Every framework the user may read (see the module's docstring)."""
     if is_system_admin(user):
         return Framework.objects.all()
-    managed = units_where(user, Perm.MANAGE_FRAMEWORKS)
-    condition = Q(owner__in=managed)
-    paths = _grant_paths(user)
-    if paths:
-        concerned = Q()
-        for path in sorted(set(paths)):
-            concerned |= Q(owner__path__startswith=path)
-        # The issuing units above the user's own: each ancestor path is a prefix of the user's.
-        ancestors = {path[: i + 1] for path in paths for i, ch in enumerate(path) if ch == "/"}
-        concerned |= Q(owner__path__in=ancestors)
+    condition = Q(owner__in=units_where(user, Perm.MANAGE_FRAMEWORKS))
+    concerned = concerning(user, "owner__path")
+    if concerned is not None:
         condition |= Q(concerned, ~Q(status=Status.DRAFT))
     return Framework.objects.filter(condition)

@@ -19,7 +19,7 @@ from tests import factories
 from tests.conftest import World
 
 PAGES = {
-    "home": (lambda w: reverse("home"), 6),
+    "home": (lambda w: reverse("home"), 8),
     "orgunits:list": (lambda w: reverse("orgunits:list"), 7),
     "orgunits:detail": (lambda w: reverse("orgunits:detail", args=[w.province.pk]), 10),
     "accounts:user_list": (lambda w: reverse("accounts:user_list"), 9),

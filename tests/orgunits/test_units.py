@@ -460,6 +460,7 @@ def test_load_demo_twice_is_idempotent(db: None) -> None:
     first = load_demo()
     assert first["users"] == len(DEMO_USERS) == 8
     assert first["frameworks"] == 3
+    assert first["cycles"] == 1
     counts = (
         Unit.objects.count(),
         Succession.objects.count(),
@@ -469,7 +470,7 @@ def test_load_demo_twice_is_idempotent(db: None) -> None:
     )
     assert first["units"] == counts[0]
     second = load_demo()
-    assert second == {"units": counts[0], "users": 0, "frameworks": 0}
+    assert second == {"units": counts[0], "users": 0, "frameworks": 0, "cycles": 0}
     assert (
         Unit.objects.count(),
         Succession.objects.count(),
@@ -541,7 +542,8 @@ def test_load_demo_command(db: None) -> None:
     call_command("load_demo", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == (
-        f"Demo loaded: {Unit.objects.count()} units, 8 new accounts, 3 new frameworks."
+        f"Demo loaded: {Unit.objects.count()} units, 8 new accounts, 3 new frameworks, "
+        "1 new assessment cycle."
     )
     assert lines[1] == f"Demo accounts (password {DEMO_PASSWORD}):"
     assert lines[2].split() == ["quantri", "system_admin", "@", "31"]
