@@ -15,6 +15,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parindex.accounts.models import Role, RoleGrant, User
+from parindex.assessments.actions import cite_document, open_cycle, upload_document
+from parindex.assessments.models import (
+    Answer,
+    AnswerDocument,
+    Assessment,
+    Assignment,
+    Cycle,
+    Document,
+)
 from parindex.audit.models import AuditEntry
 from parindex.frameworks.actions import create_framework, publish_framework
 from parindex.frameworks.library import shipped
@@ -76,6 +85,62 @@ def _node(w: World, status: str, *, foreign: bool = False) -> list[int]:
 
 
 FRAMEWORK_READERS = EVERYONE - {"no_role"}
+ENTERERS = {"system_admin", "commune_leader", "commune_officer"}
+CYCLE_READERS = {"system_admin", "secretariat", "appraiser", "council", "viewer"}
+COMMUNE_ROLES = {"commune_leader", "commune_officer", "no_role"}
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _cycle(w: World, *, foreign: bool = False) -> Cycle:
+    """An open cycle of the province (or of the other province), made on first use, with a
+    document of its first commune cited for criterion 1.1.1."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    scope = w.other_province if foreign else w.province
+    cycle = Cycle.objects.filter(scope=scope).first()
+    if cycle is None:
+        framework = Framework.objects.get(pk=_fw(w, "published", foreign=foreign))
+        today = timezone.localdate()
+        cycle = open_cycle(
+            by=None,
+            framework=framework,
+            scope=scope,
+            year=2025,
+            name="Chỉ số CCHC 2025",
+            self_opens_on=today - dt.timedelta(days=5),
+            self_deadline=today + dt.timedelta(days=5),
+            appraisal_deadline=today + dt.timedelta(days=20),
+        )
+        commune = w.commune_c if foreign else w.commune_a
+        document = upload_document(
+            by=None, unit=commune, name="ke-hoach.pdf", content=PDF, max_bytes=10**6
+        )
+        answer = Answer.objects.get(
+            assessment__cycle=cycle, assessment__unit=commune, node__code="1.1.1"
+        )
+        cite_document(answer, document, by=None)
+    return cycle
+
+
+def _assessment(w: World, *, foreign: bool = False) -> int:
+    cycle = _cycle(w, foreign=foreign)
+    return cycle.assessments.get(unit=w.commune_c if foreign else w.commune_a).pk
+
+
+def _answer(w: World, *, foreign: bool = False) -> int:
+    return Answer.objects.get(assessment_id=_assessment(w, foreign=foreign), node__code="1.1.1").pk
+
+
+def _document(w: World, *, foreign: bool = False) -> int:
+    _cycle(w, foreign=foreign)
+    return Document.objects.get(unit=w.commune_c if foreign else w.commune_a).pk
+
+
+def _citation(w: World) -> list[int]:
+    answer = _answer(w)
+    return [answer, AnswerDocument.objects.get(answer_id=answer).pk]
 
 
 ROWS = [
@@ -279,7 +344,144 @@ ROWS = [
         ok=302,
         denied=404,
     ),
+    Row("assessments:cycles", lambda w: reverse("assessments:cycles"), EVERYONE),
+    Row("assessments:cycle_create", lambda w: reverse("assessments:cycle_create"), MANAGERS),
+    # The board of all communes: the scope's roles; a commune reads its own assessment only.
+    Row(
+        "assessments:cycle",
+        lambda w: reverse("assessments:cycle", args=[_cycle(w).pk]),
+        CYCLE_READERS,
+        denied=404,
+    ),
+    Row(
+        "assessments:cycle_close_self",
+        lambda w: reverse("assessments:cycle_close_self", args=[_cycle(w).pk]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"confirm": "1"},
+        ok=302,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "assessments:cycle_assign",
+        lambda w: reverse("assessments:cycle_assign", args=[_cycle(w).pk]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"appraiser": w.users["appraiser"].pk, "units": [w.commune_a.pk]},
+        ok=302,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "assessments:assessment",
+        lambda w: reverse("assessments:assessment", args=[_assessment(w)]),
+        UNIT_READERS,
+        denied=404,
+    ),
+    Row(
+        "assessments:export",
+        lambda w: reverse("assessments:export", args=[_assessment(w), "tu-danh-gia", "xlsx"]),
+        UNIT_READERS,
+        denied=404,
+    ),
+    Row(
+        "assessments:submit",
+        lambda w: reverse("assessments:submit", args=[_assessment(w)]),
+        {"system_admin", "commune_leader"},
+        method="post",
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:reopen",
+        lambda w: reverse("assessments:reopen", args=[_assessment(w)]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"until": "31/12/2099", "reason": "Mở lại"},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:lock",
+        lambda w: reverse("assessments:lock", args=[_assessment(w)]),
+        MANAGERS,
+        method="post",
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:agree_field",
+        lambda w: reverse("assessments:agree_field", args=[_assessment(w)]),
+        {"system_admin"},  # the appraiser is not assigned to commune A
+        method="post",
+        data=lambda w: {"field": "1"},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:document_upload",
+        lambda w: reverse("assessments:document_upload", args=[_assessment(w)]),
+        ENTERERS,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:document_file",
+        lambda w: reverse("assessments:document_file", args=[_document(w)]),
+        UNIT_READERS,
+        denied=404,
+    ),
+    Row(
+        "assessments:answer_save",
+        lambda w: reverse("assessments:answer_save", args=[_answer(w)]),
+        ENTERERS,
+        method="post",
+        data=lambda w: {"a_level": "ban_hanh_dung_thoi_han", "note": ""},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:answer_cite",
+        lambda w: reverse("assessments:answer_cite", args=[_answer(w)]),
+        ENTERERS,
+        method="post",
+        data=lambda w: {"document": _document(w), "requirement": ""},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:answer_uncite",
+        lambda w: reverse("assessments:answer_uncite", args=_citation(w)),
+        ENTERERS,
+        method="post",
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:answer_appraise",
+        lambda w: reverse("assessments:answer_appraise", args=[_answer(w)]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"decision": "agree"},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "assessments:answer_explain",
+        lambda w: reverse("assessments:answer_explain", args=[_answer(w)]),
+        ENTERERS,
+        method="post",
+        data=lambda w: {"explanation": "Giải trình"},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "notifications:read",
+        lambda w: reverse("notifications:read"),
+        EVERYONE,
+        method="post",
+        ok=302,
+    ),
 ]
+
 
 # Views of another province's objects: only the system administrator gets through; for everyone
 # else a read is a 404 (we never confirm it exists) and a write a 403 or 404, never data.
@@ -414,6 +616,62 @@ FOREIGN_ROWS += [
 ]
 
 
+FOREIGN_ROWS += [
+    Row(
+        "assessments:assessment",
+        lambda w: reverse("assessments:assessment", args=[_assessment(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "assessments:document_file",
+        lambda w: reverse("assessments:document_file", args=[_document(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "assessments:export",
+        lambda w: reverse(
+            "assessments:export", args=[_assessment(w, foreign=True), "tu-danh-gia", "docx"]
+        ),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "assessments:answer_save",
+        lambda w: reverse("assessments:answer_save", args=[_answer(w, foreign=True)]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"a_level": "ban_hanh_cham", "note": ""},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "assessments:answer_cite",
+        lambda w: reverse("assessments:answer_cite", args=[_answer(w, foreign=True)]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"document": _document(w, foreign=True)},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "assessments:cycle",
+        lambda w: reverse("assessments:cycle", args=[_cycle(w, foreign=True).pk]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "assessments:lock",
+        lambda w: reverse("assessments:lock", args=[_assessment(w, foreign=True)]),
+        {"system_admin"},
+        method="post",
+        ok=302,
+        denied=404,
+    ),
+]
+
+
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     resolver = resolver or get_resolver()
     names: set[str] = set()
@@ -445,6 +703,12 @@ def _snapshot() -> tuple[object, ...]:
         AuditEntry.objects.count(),
         list(Framework.objects.values_list("pk", "status", "name").order_by("pk")),
         list(Node.objects.values_list("pk", "code", "title", "max_points").order_by("pk")),
+        list(Answer.objects.values_list("pk", "version", "self_points").order_by("pk")),
+        list(Assessment.objects.values_list("pk", "status", "reopened_until").order_by("pk")),
+        list(Cycle.objects.values_list("pk", "self_closed_at").order_by("pk")),
+        Document.objects.count(),
+        AnswerDocument.objects.count(),
+        Assignment.objects.count(),
     )
 
 

@@ -67,8 +67,14 @@ def answerable(assessment: Assessment) -> list[Answer]:
 def complete(assessment: Assessment, by: Any, *, cite: bool = True) -> Document:
     """Answer every criterion at full points, citing one document for every requirement."""
     document = actions.upload_document(
-        by=by, unit=assessment.unit, name="ke-hoach-cchc-2025.pdf", content=PDF, max_bytes=MAX,
-        number="35/KH-UBND", issued_on=dt.date(2025, 1, 27), summary="Kế hoạch CCHC năm 2025",
+        by=by,
+        unit=assessment.unit,
+        name="ke-hoach-cchc-2025.pdf",
+        content=PDF,
+        max_bytes=MAX,
+        number="35/KH-UBND",
+        issued_on=dt.date(2025, 1, 27),
+        summary="Kế hoạch CCHC năm 2025",
     )
     for answer in answerable(assessment):
         actions.save_answer(answer, by=by, value=full_marks(answer), note="")
@@ -86,8 +92,13 @@ def test_opening_a_cycle_gives_each_commune_its_criteria(world: World, year: Yea
     assert entry.new_value["communes"] == 2 and entry.actor == world.users["secretariat"]
     with pytest.raises(actions.AssessmentError) as error:
         actions.open_cycle(
-            by=None, framework=year.cycle.framework, scope=world.province, year=2025, name="x",
-            self_opens_on=dt.date(2025, 1, 1), self_deadline=dt.date(2025, 1, 2),
+            by=None,
+            framework=year.cycle.framework,
+            scope=world.province,
+            year=2025,
+            name="x",
+            self_opens_on=dt.date(2025, 1, 1),
+            self_deadline=dt.date(2025, 1, 2),
             appraisal_deadline=dt.date(2025, 1, 3),
         )
     assert [p.code for p in error.value.problems] == ["cycle.exists"]
@@ -101,7 +112,11 @@ def test_points_come_from_the_rule_and_every_change_is_audited(world: World, yea
     assert saved.version == 2
     entry = AuditEntry.objects.get(action="score.change")
     assert entry.old_value == {"value": None, "points": None, "note": ""}
-    assert entry.new_value == {"value": {"done": "6", "planned": "7"}, "points": "2.85", "note": "6/7"}
+    assert entry.new_value == {
+        "value": {"done": "6", "planned": "7"},
+        "points": "2.85",
+        "note": "6/7",
+    }
     assert (entry.actor, entry.unit) == (officer, world.commune_a)
     with pytest.raises(actions.AssessmentError) as error:
         actions.save_answer(answer, by=officer, value={"done": "8", "planned": "7"}, note="")
@@ -117,7 +132,10 @@ def test_two_people_never_overwrite_each_other(world: World, year: Year) -> None
     actions.save_answer(answer, by=world.users["commune_leader"], value={"yes": True}, note="")
     with pytest.raises(actions.AssessmentError) as error:
         actions.save_answer(
-            answer, by=world.users["commune_officer"], value={"yes": False}, note="",
+            answer,
+            by=world.users["commune_officer"],
+            value={"yes": False},
+            note="",
             expected_version=opened,
         )
     assert [p.code for p in error.value.problems] == ["answer.changed_meanwhile"]
@@ -171,7 +189,9 @@ def test_after_the_deadline_only_a_reasoned_reopening_lets_the_commune_in(
         actions.reopen_assessment(year.a, by=None, until=today, reason=" ")
     assert [p.code for p in error.value.problems] == ["reason.required"]
     actions.reopen_assessment(
-        year.a, by=world.users["secretariat"], until=today + dt.timedelta(days=2),
+        year.a,
+        by=world.users["secretariat"],
+        until=today + dt.timedelta(days=2),
         reason="Xã bị mất điện mạng ngày 09/01",
     )
     answer = Answer.objects.select_related("node", "assessment__cycle").get(pk=answer.pk)
@@ -199,15 +219,21 @@ def test_appraisal_explanation_and_lock(world: World, year: Year) -> None:
     assert not can_appraise(appraiser, year.b, "3.1.1")
     answers = {a.node.code: a for a in answerable(year.a)}
     with pytest.raises(actions.AssessmentError) as error:
-        actions.appraise_answer(answers["3.1.1"], by=appraiser, decision="adjust",
-                                value={"yes": False})
+        actions.appraise_answer(
+            answers["3.1.1"], by=appraiser, decision="adjust", value={"yes": False}
+        )
     assert [p.code for p in error.value.problems] == ["reason.required"]
     actions.appraise_answer(
-        answers["3.1.1"], by=appraiser, decision="adjust", value={"yes": False},
+        answers["3.1.1"],
+        by=appraiser,
+        decision="adjust",
+        value={"yes": False},
         reason="Thiếu đính kèm báo cáo kết quả thực hiện",
     )
     actions.appraise_answer(
-        answers["7.2.1"], by=appraiser, decision="question",
+        answers["7.2.1"],
+        by=appraiser,
+        decision="question",
         reason="Số liệu hồ sơ trực tuyến toàn trình chưa khớp với hệ thống",
     )
     agreed = actions.agree_field(year.a, by=appraiser, field_code="3")
@@ -229,7 +255,10 @@ def test_appraisal_explanation_and_lock(world: World, year: Year) -> None:
             actions.appraise_answer(answer, by=None, decision="agree")
     final = Answer.objects.select_related("node", "assessment").get(pk=answers["7.2.1"].pk)
     actions.appraise_answer(
-        final, by=appraiser, decision="adjust", value={"achieved": "199", "required": "200"},
+        final,
+        by=appraiser,
+        decision="adjust",
+        value={"achieved": "199", "required": "200"},
         reason="Theo giải trình: 199/200 hồ sơ",
     )
     actions.lock_assessment(year.a, by=world.users["secretariat"])
@@ -245,7 +274,9 @@ def test_appraisal_explanation_and_lock(world: World, year: Year) -> None:
         actions.explain_answer(locked, by=leader, text="...")
     with pytest.raises(actions.AssessmentError):
         actions.unlock_assessment(year.a, by=None, reason="")
-    actions.unlock_assessment(year.a, by=world.users["secretariat"], reason="Hội đồng yêu cầu xem lại")
+    actions.unlock_assessment(
+        year.a, by=world.users["secretariat"], reason="Hội đồng yêu cầu xem lại"
+    )
     assert AuditEntry.objects.get(action="unlock").reason == "Hội đồng yêu cầu xem lại"
 
 
