@@ -7,8 +7,8 @@ Defaults are safe for production (DEBUG off, no hosts allowed, secure cookies); 
 from __future__ import annotations
 
 import os
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured

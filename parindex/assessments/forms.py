@@ -33,10 +33,9 @@ def _day(label: Any, required: bool = True) -> DayField:
     )
 
 
-class CycleForm(forms.Form):
-    framework = forms.ModelChoiceField(label=_("Framework"), queryset=Framework.objects.none())
-    scope = forms.ModelChoiceField(label=_("Scope"), queryset=Unit.objects.none())
-    year = forms.IntegerField(label=_("Year assessed"), min_value=2000, max_value=2100)
+class CalendarForm(forms.Form):
+    """The phases of a cycle, with their dates."""
+
     name = forms.CharField(label=_("Name"), max_length=200)
     rounds = forms.TypedChoiceField(
         label=_("Appraisal rounds"), choices=[(1, "1"), (2, "2")], coerce=int
@@ -50,12 +49,14 @@ class CycleForm(forms.Form):
     council_on = _day(_("Council meeting"), required=False)
     publish_on = _day(_("Publication"), required=False)
 
-    def __init__(self, *args: Any, frameworks: Any, scopes: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["framework"].queryset = frameworks.filter(status=Status.PUBLISHED)  # type: ignore[attr-defined]
-        self.fields["scope"].queryset = scopes.filter(  # type: ignore[attr-defined]
-            level__in=[Level.PROVINCE, Level.DISTRICT]
-        ).order_by("-valid_from", "path")
+    @staticmethod
+    def initial_of(cycle: Any) -> dict[str, Any]:
+        from parindex.assessments.actions import CALENDAR_FIELDS
+
+        values = {name: getattr(cycle, name) for name in CALENDAR_FIELDS}
+        return {
+            k: v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else v for k, v in values.items()
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -68,7 +69,28 @@ class CycleForm(forms.Form):
             raise forms.ValidationError(
                 _("The dates must follow each other: opening, deadline, then appraisal.")
             )
+        if data.get("rounds") == 2 and not data.get("appraisal2_deadline"):
+            self.add_error("appraisal2_deadline", _("Two rounds need the second round's deadline."))
+        start, end = data.get("explanation_from"), data.get("explanation_to")
+        if bool(start) != bool(end) or (start and end and end < start):
+            self.add_error(
+                "explanation_to", _("Give both days of the explanation window, in order.")
+            )
         return data
+
+
+class CycleForm(CalendarForm):
+    framework = forms.ModelChoiceField(label=_("Framework"), queryset=Framework.objects.none())
+    scope = forms.ModelChoiceField(label=_("Scope"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("Year assessed"), min_value=2000, max_value=2100)
+    field_order = ["framework", "scope", "year", "name"]
+
+    def __init__(self, *args: Any, frameworks: Any, scopes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = frameworks.filter(status=Status.PUBLISHED)  # type: ignore[attr-defined]
+        self.fields["scope"].queryset = scopes.filter(  # type: ignore[attr-defined]
+            level__in=[Level.PROVINCE, Level.DISTRICT]
+        ).order_by("-valid_from", "path")
 
 
 class UploadForm(forms.Form):

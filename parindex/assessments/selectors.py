@@ -55,6 +55,18 @@ class Item:
     def shown(self, value: dict[str, Any] | None) -> str:
         return describe(self.inputs, value)
 
+    @property
+    def rule_name(self) -> str:
+        from parindex.frameworks.display import RULE_NAMES
+
+        return str(RULE_NAMES[self.rule.kind]) if self.rule is not None else ""
+
+    @property
+    def rule_text(self) -> str:
+        from parindex.frameworks.display import rule_text
+
+        return rule_text(self.rule)
+
 
 def describe(inputs: list[Input], value: dict[str, Any] | None) -> str:
     """An answer for reading: "Ban hành đúng thời hạn", "Có", "6 / 7", "92,5%"."""

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.cycle_list, name="cycles"),
     path("mo-ky/", views.cycle_create, name="cycle_create"),
     path("ky/<int:pk>/", views.cycle_detail, name="cycle"),
+    path("ky/<int:pk>/lich/", views.cycle_edit, name="cycle_edit"),
     path("ky/<int:pk>/chot-tu-danh-gia/", views.cycle_close_self, name="cycle_close_self"),
     path("ky/<int:pk>/phan-cong/", views.cycle_assign, name="cycle_assign"),
     path("<int:pk>/", views.assessment_detail, name="assessment"),

@@ -25,7 +25,13 @@ from parindex.accounts.models import Role, RoleGrant, User
 from parindex.accounts.permissions import Perm, can, has_perm_anywhere, units_where
 from parindex.assessments import actions
 from parindex.assessments.answers import read_answer
-from parindex.assessments.forms import CycleForm, ReasonForm, ReopenForm, UploadForm
+from parindex.assessments.forms import (
+    CalendarForm,
+    CycleForm,
+    ReasonForm,
+    ReopenForm,
+    UploadForm,
+)
 from parindex.assessments.models import (
     Answer,
     AnswerDocument,
@@ -159,6 +165,25 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _ancestors(path: str) -> list[str]:
     return [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i]
+
+
+@login_required
+def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the phases' dates (the framework, the scope and the year stay)."""
+    cycle = _cycle(request, pk, manage=True)
+    form = CalendarForm(request.POST or None, initial=CalendarForm.initial_of(cycle))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_calendar(cycle, by=request.user, changes=form.cleaned_data)  # type: ignore[arg-type]
+        except actions.AssessmentError as exc:
+            form.add_error(None, [message(p) for p in exc.problems])
+        else:
+            messages.success(request, _("Calendar saved."))
+            return redirect("assessments:cycle", cycle.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "assessments/cycle_form.html", {"form": form, "cycle": cycle}, status=status
+    )
 
 
 @login_required

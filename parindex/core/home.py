@@ -86,23 +86,7 @@ def next_steps(user: User) -> list[Step]:
             )
         )
     steps.extend(_framework_steps(user, roles))
-    if roles & {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER}:
-        steps.append(
-            Step(
-                _("Self-assessment"),
-                _(
-                    "The self-assessment of your commune will appear here when the secretariat "
-                    "opens the year's assessment."
-                ),
-            )
-        )
-    if Role.APPRAISER in roles:
-        steps.append(
-            Step(
-                _("Appraisal"),
-                _("Self-assessments submitted by the communes you appraise will appear here."),
-            )
-        )
+    steps.extend(_assessment_steps(user, roles))
     if Role.COUNCIL in roles:
         steps.append(
             Step(
@@ -188,3 +172,99 @@ def _framework_steps(user: User, roles: set[str]) -> list[Step]:
             )
         ]
     return []
+
+
+def _assessment_steps(user: User, roles: set[str]) -> list[Step]:
+    """The cycle: a commune's self-assessment, an appraiser's communes, the secretariat's board."""
+    from django.db.models import Count, Q
+
+    from parindex.assessments.models import AppraisalStatus, Assessment, Assignment, Status
+    from parindex.assessments.selectors import visible_cycles
+
+    steps: list[Step] = []
+    if roles & {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER}:
+        mine = (
+            Assessment.objects.filter(unit__in=units_where(user, Perm.ENTER_ASSESSMENT))
+            .exclude(status=Status.LOCKED)
+            .select_related("unit", "cycle")
+            .annotate(
+                total=Count("answers", filter=~Q(answers__node__source__startswith="survey")),
+                done=Count(
+                    "answers",
+                    filter=Q(answers__self_points__isnull=False)
+                    & ~Q(answers__node__source__startswith="survey"),
+                ),
+            )
+            .order_by("-cycle__year")[:3]
+        )
+        for a in mine:
+            steps.append(
+                Step(
+                    _("Self-assessment %(year)s") % {"year": a.cycle.year},
+                    _("%(unit)s: %(done)d of %(total)d criteria answered; deadline %(day)s.")
+                    % {
+                        "unit": a.unit.name,
+                        "done": a.done,  # type: ignore[attr-defined]
+                        "total": a.total,  # type: ignore[attr-defined]
+                        "day": a.cycle.self_deadline.strftime("%d/%m/%Y"),
+                    },
+                    reverse("assessments:assessment", args=[a.pk]),
+                    _("Open the self-assessment"),
+                    "todo" if a.status == Status.DRAFT else "done",
+                )
+            )
+        if not steps:
+            steps.append(
+                Step(
+                    _("Self-assessment"),
+                    _(
+                        "The self-assessment of your commune will appear here when the "
+                        "secretariat opens the year's assessment."
+                    ),
+                )
+            )
+    if Role.APPRAISER in roles:
+        assigned = Assignment.objects.filter(appraiser=user)
+        pending = (
+            Assessment.objects.filter(
+                status=Status.APPRAISING,
+                unit__in=assigned.values("unit"),
+                cycle__in=assigned.values("cycle"),
+                answers__appraisal_status__in=[AppraisalStatus.PENDING, AppraisalStatus.QUESTIONED],
+            )
+            .distinct()
+            .count()
+        )
+        steps.append(
+            Step(
+                _("Appraisal"),
+                _("%(n)d of your communes have criteria to appraise.") % {"n": pending}
+                if assigned.exists()
+                else _("Self-assessments submitted by the communes you appraise will appear here."),
+                reverse("assessments:cycles") if assigned.exists() else "",
+                _("Go to the cycles"),
+                "todo" if pending else "info",
+            )
+        )
+    if has_perm_anywhere(user, Perm.MANAGE_CAMPAIGNS):
+        cycle = visible_cycles(user).order_by("-year").first()
+        if cycle is None:
+            steps.append(
+                Step(
+                    _("Assessment cycle"),
+                    _("Open the year's cycle once the framework is published."),
+                    reverse("assessments:cycle_create"),
+                    _("Open a cycle"),
+                    "todo",
+                )
+            )
+        else:
+            steps.append(
+                Step(
+                    cycle.name,
+                    _("Follow every commune's progress on one board."),
+                    reverse("assessments:cycle", args=[cycle.pk]),
+                    _("Open the board"),
+                )
+            )
+    return steps

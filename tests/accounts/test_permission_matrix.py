@@ -354,6 +354,12 @@ ROWS = [
         denied=404,
     ),
     Row(
+        "assessments:cycle_edit",
+        lambda w: reverse("assessments:cycle_edit", args=[_cycle(w).pk]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
         "assessments:cycle_close_self",
         lambda w: reverse("assessments:cycle_close_self", args=[_cycle(w).pk]),
         MANAGERS,
