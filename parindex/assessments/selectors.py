@@ -182,7 +182,8 @@ def visible_cycles(user: Any) -> QuerySet[Cycle]:
 
 
 def board(cycle: Cycle, units: QuerySet[Any]) -> list[dict[str, Any]]:
-    """One row per commune of the cycle within `units`: status and progress, in two queries."""
+    """One row per commune of the cycle within `units`: status, progress and appraisers, in a
+    fixed number of queries."""
     rows = (
         cycle.assessments.filter(unit__in=units)
         .select_related("unit")
@@ -202,7 +203,11 @@ def board(cycle: Cycle, units: QuerySet[Any]) -> list[dict[str, Any]]:
         )
         .order_by("unit__name")
     )
-    return [{"assessment": a} for a in rows]
+    appraisers: dict[int, list[str]] = defaultdict(list)
+    for assignment in cycle.assignments.select_related("appraiser").order_by("appraiser__username"):
+        fields = f" ({', '.join(assignment.field_codes)})" if assignment.field_codes else ""
+        appraisers[assignment.unit_id].append(f"{assignment.appraiser}{fields}")
+    return [{"assessment": a, "appraisers": appraisers.get(a.unit_id, [])} for a in rows]
 
 
 def documents_of(unit_id: int) -> list[Document]:

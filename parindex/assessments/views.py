@@ -321,6 +321,8 @@ def _card(
     request: HttpRequest, answer: Answer, *, error: str = "", status: int = 200
 ) -> HttpResponse:
     context = _card_context(request, answer) | {"error": error}
+    if request.htmx and request.POST.get("autosave") == "1":  # type: ignore[attr-defined]
+        return render(request, "assessments/_autosaved.html", context, status=status)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "assessments/_answer.html", context, status=status)
     if error:

@@ -169,8 +169,8 @@ MESSAGES: dict[str, Promise] = {
 INPUT_LABELS: dict[str, Promise] = {
     "level": _("level"),
     "yes": _("yes/no"),
-    "achieved": _("achieved"),
-    "required": _("required"),
+    "achieved": _("number achieved"),
+    "required": _("number required"),
     "value": _("value"),
     "count": _("count"),
     "index": _("index (%)"),

@@ -271,3 +271,25 @@ def test_board_and_assessment_pages_make_a_fixed_number_of_queries(
     assert counts[0] == counts[1], counts
     assert counts[0][0] <= 12, counts
     assert counts[0][1] <= 10, counts
+
+
+def test_autosave_returns_only_the_points_version_and_message(world: World, year: Year) -> None:
+    client = client_for(world, "commune_officer")
+    answer = year.a.answers.get(node__code="1.3.2")
+    url = reverse("assessments:answer_save", args=[answer.pk])
+    saved = client.post(
+        url,
+        {"a_achieved": "3", "a_required": "4", "version": "1", "autosave": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "<article" not in saved  # nothing the user is typing gets replaced
+    assert f'id="score-{answer.pk}"' in saved and "0,75/1" in saved
+    assert f'id="version-{answer.pk}" value="2" hx-swap-oob="true"' in saved
+    refused = client.post(
+        url,
+        {"a_achieved": "3", "a_required": "-4", "version": "2", "autosave": "1"},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert "“số yêu cầu” không được âm." in refused
+    answer.refresh_from_db()
+    assert answer.self_points == Decimal("0.75")

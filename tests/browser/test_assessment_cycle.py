@@ -84,9 +84,9 @@ def test_one_commune_through_the_year(
     leader.goto(f"{live_server.url}/danh-gia/{assessment.pk}/")
     # 1.1.1: the answer the rule asks for; the points come back from the rule
     item = card(leader, answers["1.1.1"])
-    item.locator("select[name=a_level]").select_option("ban_hanh_cham")
-    item.get_by_role("button", name="Lưu").click()
-    leader.wait_for_selector(f"#answer-{answers['1.1.1'].pk} >> text=0,50/1")
+    item.locator("select[name=a_level]").select_option("ban_hanh_cham")  # saved on change
+    leader.wait_for_selector(f"#score-{answers['1.1.1'].pk} >> text=0,50/1")
+    assert "«Ban hành chậm» = 0,5" in leader.inner_text(f"#working-{answers['1.1.1'].pk}")
     assert Answer.objects.get(pk=answers["1.1.1"].pk).self_points == 0.5
     item = card(leader, answers["1.1.1"])
     item.locator("select[name=document]").select_option(label="Kế hoạch CCHC năm 2025")
