@@ -25,6 +25,8 @@ PAGES = [
     "/bo-chi-so/2/",
     "/bo-chi-so/2/so-sanh/",
     "/bo-chi-so/nhap/",
+    "/danh-gia/",
+    "/danh-gia/ky/1/",
 ]
 
 
