@@ -19,11 +19,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from parindex.accounts.permissions import Perm, can, forget_grants
 from parindex.assessments.models import (
     Answer,
     AnswerDocument,
     AppraisalStatus,
     Assessment,
+    Assignment,
     Cycle,
     Document,
     Status,
@@ -496,12 +498,14 @@ def assign_appraisers(
     field_codes: list[str],
 ) -> int:
     """Assign an appraiser to many communes at once (an existing assignment is updated)."""
-    from parindex.assessments.models import Assignment
-
     in_cycle = set(cycle.assessments.values_list("unit_id", flat=True))
     outside = [u.name for u in units if u.pk not in in_cycle]
     if outside:
         raise _refuse("assign.outside_cycle", units=", ".join(outside[:5]))
+    forget_grants(appraiser)
+    not_covered = [u.name for u in units if not can(appraiser, Perm.APPRAISE, u)]
+    if not_covered:
+        raise _refuse("assign.not_appraiser", name=str(appraiser), units=", ".join(not_covered[:5]))
     with transaction.atomic():
         for unit in units:
             Assignment.objects.update_or_create(

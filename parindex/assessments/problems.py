@@ -36,6 +36,9 @@ MESSAGES: dict[str, Promise] = {
     ),
     "reason.required": _("A reason is required."),
     "assign.outside_cycle": _("Not in this cycle: %(units)s."),
+    "assign.not_appraiser": _(
+        "%(name)s has no appraiser role covering %(units)s: grant it first (Accounts)."
+    ),
     "appraisal.not_open": _("Appraisal is not open for this assessment (%(status)s)."),
     "appraisal.value_required": _("Give the answer that the adjustment retains for %(code)s."),
     "appraisal.nothing_to_agree": _("%(code)s has no self-assessed points to agree with."),

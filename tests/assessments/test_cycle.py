@@ -218,6 +218,15 @@ def test_appraisal_explanation_and_lock(world: World, year: Year) -> None:
     )
     assert can_appraise(appraiser, year.a, "3.1.1")
     assert not can_appraise(appraiser, year.a, "1.1.1")
+    with pytest.raises(actions.AssessmentError) as refused:  # only people with the appraiser role
+        actions.assign_appraisers(
+            year.cycle,
+            by=None,
+            appraiser=world.users["viewer"],
+            units=[world.commune_a],
+            field_codes=[],
+        )
+    assert [p.code for p in refused.value.problems] == ["assign.not_appraiser"]
     assert not can_appraise(appraiser, year.b, "3.1.1")
     answers = {a.node.code: a for a in answerable(year.a)}
     with pytest.raises(actions.AssessmentError) as error:
