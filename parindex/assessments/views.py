@@ -331,6 +331,11 @@ def _card(
     return redirect(f"{url}#answer-{answer.pk}")
 
 
+def _refused(request: HttpRequest, answer: Answer, exc: actions.AssessmentError) -> HttpResponse:
+    """The card again, saying why the change was refused (nothing was saved)."""
+    return _card(request, answer, error=" ".join(message(p) for p in exc.problems))
+
+
 def _version(request: HttpRequest) -> int | None:
     value = request.POST.get("version", "")
     return int(value) if value.isdigit() else None
@@ -354,7 +359,7 @@ def answer_save(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=_version(request),
         )
     except actions.AssessmentError as exc:
-        return _card(request, answer, error=" ".join(message(p) for p in exc.problems))
+        return _refused(request, answer, exc)
     return _card(request, answer)
 
 
@@ -373,7 +378,7 @@ def answer_cite(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.cite_document(answer, document, by=request.user, requirement=requirement)  # type: ignore[arg-type]
     except actions.AssessmentError as exc:
-        return _card(request, answer, error=" ".join(message(p) for p in exc.problems))
+        return _refused(request, answer, exc)
     return _card(request, answer)
 
 
@@ -387,7 +392,7 @@ def answer_uncite(request: HttpRequest, pk: int, citation_pk: int) -> HttpRespon
     try:
         actions.uncite_document(citation, by=request.user)  # type: ignore[arg-type]
     except actions.AssessmentError as exc:
-        return _card(request, answer, error=" ".join(message(p) for p in exc.problems))
+        return _refused(request, answer, exc)
     return _card(request, answer)
 
 
@@ -411,7 +416,7 @@ def answer_appraise(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=_version(request),
         )
     except actions.AssessmentError as exc:
-        return _card(request, answer, error=" ".join(message(p) for p in exc.problems))
+        return _refused(request, answer, exc)
     return _card(request, answer)
 
 
@@ -424,7 +429,7 @@ def answer_explain(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.explain_answer(answer, by=request.user, text=request.POST.get("explanation", ""))  # type: ignore[arg-type]
     except actions.AssessmentError as exc:
-        return _card(request, answer, error=" ".join(message(p) for p in exc.problems))
+        return _refused(request, answer, exc)
     return _card(request, answer)
 
 
