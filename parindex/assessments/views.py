@@ -291,6 +291,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     blocks = assessment_blocks(assessment)
     _flags(request, assessment, [item for block in blocks for item in block.items])
     entering = can_enter(user, assessment) and assessment.entry_open()  # type: ignore[arg-type]
+    gaps = actions.completeness(assessment) if entering else []
     context = {
         "assessment": assessment,
         "cycle": assessment.cycle,
@@ -298,7 +299,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entering": entering,
         "documents": _documents(request, assessment),
         "can_submit": can_submit(user, assessment) and assessment.entry_open(),  # type: ignore[arg-type]
-        "gaps": actions.completeness(assessment) if entering else [],
+        "gaps": gaps,
+        "unanswered": [g for g in gaps if g.unanswered],
         "self_total": sum((b.self_points for b in blocks), 0),
         "appraised_total": sum((b.appraised_points for b in blocks), 0),
         "manage": can(user, Perm.MANAGE_CAMPAIGNS, assessment.unit),  # type: ignore[arg-type]
