@@ -12,6 +12,7 @@ urlpatterns = [
     path("bo-chi-so/", include("parindex.frameworks.urls")),
     path("danh-gia/", include("parindex.assessments.urls")),
     path("thong-bao/", include("parindex.notifications.urls")),
+    path("khao-sat/", include("parindex.surveys.urls")),
 ]
 
 if settings.DEBUG:

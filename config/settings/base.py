@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "parindex.frameworks",
     "parindex.assessments",
     "parindex.notifications",
+    "parindex.surveys",
     "parindex.core",
 ]
 

@@ -41,6 +41,7 @@ def load_demo_cycle() -> int:
             council_on=dt.date(2027, 2, 20),
             publish_on=dt.date(2027, 3, 15),
         )
+        _demo_campaign(cycle, province)
         appraiser = User.objects.filter(username="thamdinh").first()
         commune = Unit.objects.valid_on(dt.date(2026, 1, 1)).filter(code="11239").first()
         if appraiser is not None and commune is not None:
@@ -48,3 +49,23 @@ def load_demo_cycle() -> int:
                 cycle, by=None, appraiser=appraiser, units=[commune], field_codes=["1", "2", "3"]
             )
     return 1
+
+
+def _demo_campaign(cycle: Cycle, province: Unit) -> None:
+    """The shipped questionnaires, and the SIPAS campaign of the demo year feeding the cycle."""
+    from parindex.surveys.actions import install_questionnaire, open_campaign
+    from parindex.surveys.yaml_io import shipped
+
+    sipas = install_questionnaire(shipped("sipas-2024.yaml"))
+    install_questionnaire(shipped("can-bo-2024.yaml"))
+    open_campaign(
+        by=None,
+        questionnaire=sipas,
+        scope=province,
+        year=DEMO_YEAR,
+        name=f"Khảo sát SIPAS cấp xã năm {DEMO_YEAR}",
+        opens_on=dt.date(2026, 10, 1),
+        closes_on=dt.date(2026, 12, 15),
+        target_per_commune=50,
+        cycle=cycle,
+    )

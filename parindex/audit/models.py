@@ -45,6 +45,9 @@ class AuditAction(models.TextChoices):
     ASSESSMENT_REOPEN = "assessment.reopen", _("Self-assessment reopened")
     APPRAISAL_ASSIGN = "appraisal.assign", _("Appraisers assigned")
     EXPLANATION = "explanation", _("Explanation given")
+    CAMPAIGN_CREATE = "campaign.create", _("Survey campaign opened")
+    SURVEY_IMPORT = "survey.import", _("Paper survey forms imported")
+    SURVEY_EXCLUDE = "survey.exclude", _("Survey form excluded")
 
 
 class AuditEntry(models.Model):

@@ -15,6 +15,7 @@ NAV: list[tuple[str, Any, Perm | None]] = [
     ("orgunits:list", _("Units"), Perm.VIEW_UNIT),
     ("frameworks:list", _("Frameworks"), Perm.VIEW_UNIT),
     ("assessments:cycles", _("Assessment"), Perm.VIEW_UNIT),
+    ("surveys:campaigns", _("Surveys"), Perm.MANAGE_CAMPAIGNS),
     ("accounts:user_list", _("Accounts"), Perm.MANAGE_USERS),
     ("audit:list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]

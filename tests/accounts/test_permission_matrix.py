@@ -138,6 +138,29 @@ def _document(w: World, *, foreign: bool = False) -> int:
     return Document.objects.get(unit=w.commune_c if foreign else w.commune_a).pk
 
 
+def _campaign(w: World, *, foreign: bool = False) -> int:
+    """A SIPAS campaign of the province (or of the other province), made on first use."""
+    import datetime as dt
+
+    from parindex.surveys.actions import install_questionnaire, open_campaign
+    from parindex.surveys.models import Campaign
+    from parindex.surveys.yaml_io import shipped as shipped_questionnaire
+
+    scope = w.other_province if foreign else w.province
+    campaign = Campaign.objects.filter(scope=scope).first()
+    if campaign is None:
+        campaign = open_campaign(
+            by=None,
+            questionnaire=install_questionnaire(shipped_questionnaire("sipas-2024.yaml")),
+            scope=scope,
+            year=2025,
+            name="SIPAS 2025",
+            opens_on=dt.date(2025, 10, 1),
+            closes_on=dt.date(2025, 12, 1),
+        )
+    return campaign.pk
+
+
 def _citation(w: World) -> list[int]:
     answer = _answer(w)
     return [answer, AnswerDocument.objects.get(answer_id=answer).pk]
@@ -479,6 +502,34 @@ ROWS = [
         ok=302,
         not_found={"no_role"},
     ),
+    Row("surveys:campaigns", lambda w: reverse("surveys:campaigns"), EVERYONE),
+    Row("surveys:campaign_create", lambda w: reverse("surveys:campaign_create"), MANAGERS),
+    Row(
+        "surveys:campaign",
+        lambda w: reverse("surveys:campaign", args=[_campaign(w)]),
+        CYCLE_READERS,
+        denied=404,
+    ),
+    Row(
+        "surveys:paper_template",
+        lambda w: reverse("surveys:paper_template", args=[_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:paper_import",
+        lambda w: reverse("surveys:paper_import", args=[_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:feed",
+        lambda w: reverse("surveys:feed", args=[_campaign(w)]),
+        MANAGERS,
+        method="post",
+        ok=302,
+        not_found=COMMUNE_ROLES,
+    ),
     Row(
         "notifications:read",
         lambda w: reverse("notifications:read"),
@@ -624,6 +675,18 @@ FOREIGN_ROWS += [
 
 FOREIGN_ROWS += [
     Row(
+        "surveys:campaign",
+        lambda w: reverse("surveys:campaign", args=[_campaign(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "surveys:paper_import",
+        lambda w: reverse("surveys:paper_import", args=[_campaign(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
         "assessments:assessment",
         lambda w: reverse("assessments:assessment", args=[_assessment(w, foreign=True)]),
         {"system_admin"},
@@ -715,7 +778,14 @@ def _snapshot() -> tuple[object, ...]:
         Document.objects.count(),
         AnswerDocument.objects.count(),
         Assignment.objects.count(),
+        _survey_counts(),
     )
+
+
+def _survey_counts() -> tuple[int, int]:
+    from parindex.surveys.models import Campaign, Response
+
+    return Campaign.objects.count(), Response.objects.count()
 
 
 def _check(world: World, row: Row, role: str) -> None:

@@ -1,0 +1,156 @@
+"""Sociological surveys: questionnaires, campaigns, and the forms collected (answers long-format).
+
+- `Questionnaire`: the versioned questionnaire (its spec as data, see `spec.py`); frozen once a
+  campaign has answers.
+- `Campaign`: a questionnaire put to the communes of a scope for a year, with the target number of
+  forms per commune and the collection window; it may feed a cycle's survey criteria.
+- `Response`: one form (on line or keyed in from paper), identified by its form number within the
+  campaign, so a re-import never adds it twice. A form flagged by the quality checks is excluded
+  only with a reason, audited; raw answers are never deleted.
+- `ResponseAnswer`: one answer of a form (long format: one row per question answered).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from parindex.orgunits.models import Unit
+    from parindex.surveys.spec import QuestionnaireSpec
+
+
+class Audience(models.TextChoices):
+    CITIZENS = "citizens", _("Citizens and organisations (SIPAS)")
+    OFFICIALS = "officials", _("Officials")
+
+
+class Questionnaire(models.Model):
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    audience = models.CharField(_("respondents"), max_length=20, choices=Audience.choices)
+    spec = models.JSONField(_("questions"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def parsed(self) -> QuestionnaireSpec:
+        from parindex.surveys.yaml_io import from_data
+
+        return from_data(self.spec)
+
+    @property
+    def frozen(self) -> bool:
+        return Response.objects.filter(campaign__questionnaire=self).exists()
+
+
+class Campaign(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.ForeignKey(
+        "orgunits.Unit", verbose_name=_("scope"), on_delete=models.PROTECT, related_name="+"
+    )
+    cycle = models.ForeignKey(
+        "assessments.Cycle",
+        verbose_name=_("assessment cycle fed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="campaigns",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=200)
+    target_per_commune = models.PositiveIntegerField(_("forms per commune"), default=50)
+    opens_on = models.DateField(_("collection opens"))
+    closes_on = models.DateField(_("collection closes"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("survey campaign")
+        verbose_name_plural = _("survey campaigns")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "questionnaire", "year"], name="campaign_one_per_scope_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="campaign_window_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def permission_unit(self) -> Unit:
+        return self.scope
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("On line")
+    PAPER = "paper", _("Paper")
+
+
+class Response(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses")
+    unit = models.ForeignKey(
+        "orgunits.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    form_number = models.CharField(_("form number"), max_length=60)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    answered_on = models.DateField(_("date answered"), null=True, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    duration_seconds = models.PositiveIntegerField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    flags = models.JSONField(_("quality flags"), default=list, blank=True)
+    excluded = models.BooleanField(_("excluded"), default=False)
+    exclusion_reason = models.TextField(_("reason for exclusion"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)  # the imported file's name
+
+    class Meta:
+        verbose_name = _("survey form")
+        verbose_name_plural = _("survey forms")
+        ordering = ["campaign", "unit", "form_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "form_number"], name="response_one_per_form_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.form_number}"
+
+    def permission_unit(self) -> Unit:
+        return self.unit
+
+
+class ResponseAnswer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(_("question"), max_length=30)
+    value = models.TextField(_("answer"))
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_form"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}={self.value}"

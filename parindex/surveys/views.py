@@ -1,0 +1,169 @@
+"""Survey pages: campaigns, their collection and results, paper forms (template and import).
+
+Read by the scope's roles; changed by its secretariat (a read out of reach is a 404, a write a 403).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parindex.accounts.permissions import Perm, can, concerning, has_perm_anywhere, units_where
+from parindex.common.guards import require_any
+from parindex.surveys import actions
+from parindex.surveys.forms import CampaignForm, PaperForm
+from parindex.surveys.models import Campaign
+from parindex.surveys.problems import message
+from parindex.surveys.selectors import campaign_results, collection
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _campaign(request: HttpRequest, pk: int, *, manage: bool = False) -> Campaign:
+    campaign = get_object_or_404(
+        Campaign.objects.select_related("scope", "questionnaire", "cycle"), pk=pk
+    )
+    if not (
+        can(request.user, Perm.VIEW_UNIT, campaign.scope)  # type: ignore[arg-type]
+        or can(request.user, Perm.MANAGE_CAMPAIGNS, campaign.scope)  # type: ignore[arg-type]
+    ):
+        raise Http404
+    if manage and not can(request.user, Perm.MANAGE_CAMPAIGNS, campaign.scope):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return campaign
+
+
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    condition = concerning(request.user, "scope__path")  # type: ignore[arg-type]
+    campaigns = (
+        Campaign.objects.filter(condition).select_related("scope", "questionnaire")
+        if condition is not None
+        else Campaign.objects.none()
+    )
+    return render(
+        request,
+        "surveys/campaign_list.html",
+        {
+            "campaigns": campaigns.order_by("-year", "name"),
+            "can_open": has_perm_anywhere(request.user, Perm.MANAGE_CAMPAIGNS),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+def campaign_create(request: HttpRequest) -> HttpResponse:
+    require_any(request, Perm.MANAGE_CAMPAIGNS)
+    form = CampaignForm(
+        request.POST or None,
+        scopes=units_where(request.user, Perm.MANAGE_CAMPAIGNS),  # type: ignore[arg-type]
+        initial={"target_per_commune": 50},
+    )
+    if request.method == "POST" and form.is_valid():
+        from parindex.assessments.models import Cycle
+
+        data = form.cleaned_data
+        cycle = Cycle.objects.filter(scope=data["scope"], year=data["year"]).first()
+        try:
+            campaign = actions.open_campaign(by=request.user, cycle=cycle, **data)  # type: ignore[arg-type]
+        except actions.SurveyError as exc:
+            form.add_error(None, [message(p) for p in exc.problems])
+        else:
+            messages.success(request, _("Survey campaign opened."))
+            return redirect("surveys:campaign", campaign.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "surveys/campaign_form.html", {"form": form}, status=status)
+
+
+@login_required
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    spec = campaign.questionnaire.parsed()
+    results = campaign_results(campaign)
+    rows = collection(campaign)
+    for row in rows:
+        row["result"] = results.get(row["unit"].code)
+    return render(
+        request,
+        "surveys/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "elements": spec.elements,
+            "rows": rows,
+            "collected": sum(r["total"] for r in rows),
+            "target": campaign.target_per_commune * len(rows),
+            "manage": can(request.user, Perm.MANAGE_CAMPAIGNS, campaign.scope),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+def paper_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The workbook to key paper forms into: one row a form, one column a question."""
+    from parindex.surveys.paper import template_xlsx
+
+    campaign = _campaign(request, pk, manage=True)
+    response = HttpResponse(template_xlsx(campaign), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="phieu-giay-{campaign.questionnaire.code.lower()}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def paper_import(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, manage=True)
+    form = PaperForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = actions.import_paper(
+                campaign,
+                by=request.user,  # type: ignore[arg-type]
+                data=upload.read(),
+                filename=upload.name,
+                only_valid=form.cleaned_data["only_valid"],
+            )
+            if report.saved:
+                status = 200
+                messages.success(
+                    request,
+                    _("%(added)d forms added, %(skipped)d already imported, %(bad)d rows refused.")
+                    % {"added": report.added, "skipped": report.skipped, "bad": report.bad_rows},
+                )
+    errors = (
+        [
+            {"row": e.row or "", "column": e.column, "message": message(e.problem)}
+            for e in report.errors
+        ]
+        if report
+        else []
+    )
+    return render(
+        request,
+        "surveys/paper_import.html",
+        {"campaign": campaign, "form": form, "report": report, "errors": errors},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def campaign_feed(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, manage=True)
+    try:
+        changed = actions.feed_cycle(campaign, by=request.user)  # type: ignore[arg-type]
+    except actions.SurveyError as exc:
+        for problem in exc.problems:
+            messages.error(request, message(problem))
+    else:
+        messages.success(request, _("%(n)d survey criteria of the cycle updated.") % {"n": changed})
+    return redirect("surveys:campaign", campaign.pk)
