@@ -169,6 +169,9 @@ STORAGES["evidence"] = {
     "OPTIONS": {"location": str(EVIDENCE_ROOT)},
 }
 EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))
+# The public survey form: at most this many forms an hour from one address (one-stop desks share
+# a connection: keep it generous).
+SURVEY_FORMS_PER_ADDRESS_PER_HOUR = int(os.environ.get("SURVEY_FORMS_PER_ADDRESS_PER_HOUR", "60"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -356,6 +356,77 @@ def import_paper(
     return report
 
 
+def public_links(campaign: Campaign) -> list[Any]:
+    """Every commune's anonymous link, made the first time they are asked for."""
+    import secrets
+
+    from parindex.surveys.models import PublicLink
+
+    communes = campaign_communes(campaign)
+    have = {link.unit_id for link in campaign.links.all()}
+    PublicLink.objects.bulk_create(
+        PublicLink(campaign=campaign, unit=unit, token=secrets.token_urlsafe(9))
+        for unit in communes.values()
+        if unit.pk not in have
+    )
+    return list(campaign.links.select_related("unit").order_by("unit__name"))
+
+
+def submit_online(
+    link: Any,
+    *,
+    answers: Mapping[str, str],
+    form_id: str,
+    started_at: dt.datetime | None,
+    client_hash: str,
+) -> tuple[Response, bool]:
+    """Store an on-line form once: a resend of the same form (same id) returns the stored one.
+
+    Returns the form and whether it was created now. Quality flags are set, never acted on.
+    """
+    from parindex.surveys.quality import flags
+
+    campaign = link.campaign
+    spec = campaign.questionnaire.parsed()
+    digest = content_hash(link.unit.code, answers)
+    now = timezone.now()
+    with transaction.atomic():
+        existing = Response.objects.filter(campaign=campaign, form_number=form_id).first()
+        if existing is not None:
+            return existing, False
+        known = set(
+            Response.objects.filter(campaign=campaign, unit=link.unit).values_list(
+                "content_hash", flat=True
+            )
+        )
+        duration = int((now - started_at).total_seconds()) if started_at else None
+        response = Response.objects.create(
+            campaign=campaign,
+            unit=link.unit,
+            form_number=form_id,
+            channel=Channel.ONLINE,
+            answered_on=timezone.localdate(),
+            duration_seconds=duration,
+            content_hash=digest,
+            client_hash=client_hash,
+            flags=flags(
+                spec,
+                answers,
+                digest=digest,
+                known_digests=known,
+                day=timezone.localdate(),
+                opens_on=campaign.opens_on,
+                closes_on=campaign.closes_on,
+                duration_seconds=duration,
+            ),
+        )
+        ResponseAnswer.objects.bulk_create(
+            ResponseAnswer(response=response, question=code, value=value[:2000])
+            for code, value in answers.items()
+        )
+    return response, True
+
+
 def exclude_response(response: Response, *, by: User | None, reason: str) -> Response:
     """Leave a flagged form out of the results (its answers stay); a reason is required."""
     if not reason.strip():

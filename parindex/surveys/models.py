@@ -115,6 +115,8 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(auto_now_add=True)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, db_index=True)
+    # A keyed hash of the sender's address (on-line forms): enough to throttle, never the address.
+    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
     flags = models.JSONField(_("quality flags"), default=list, blank=True)
     excluded = models.BooleanField(_("excluded"), default=False)
     exclusion_reason = models.TextField(_("reason for exclusion"), blank=True)
@@ -154,3 +156,22 @@ class ResponseAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}={self.value}"
+
+
+class PublicLink(models.Model):
+    """The anonymous link (and QR code) of one commune in a campaign; revocable."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="links")
+    unit = models.ForeignKey(
+        "orgunits.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    token = models.CharField(max_length=20, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="link_one_per_commune"),
+        ]
+
+    def __str__(self) -> str:
+        return self.token

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from parindex.surveys import views
+from parindex.surveys import public, views
 
 app_name = "surveys"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/phieu-giay/mau.xlsx", views.paper_template, name="paper_template"),
     path("<int:pk>/phieu-giay/", views.paper_import, name="paper_import"),
     path("<int:pk>/cap-nhat-diem/", views.campaign_feed, name="feed"),
+    path("<int:pk>/lien-ket/", views.campaign_links, name="links"),
+    path("<int:pk>/ap-phich/<int:link_pk>.pdf", views.poster, name="poster"),
+    path("p/<str:token>/", public.start, name="public_start"),
+    path("p/<str:token>/<int:number>/", public.step, name="public_step"),
+    path("p/<str:token>/cam-on/", public.done, name="public_done"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -167,3 +168,51 @@ def campaign_feed(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(n)d survey criteria of the cycle updated.") % {"n": changed})
     return redirect("surveys:campaign", campaign.pk)
+
+
+@login_required
+def campaign_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Each commune's anonymous link and its printable QR-code poster."""
+    campaign = _campaign(request, pk, manage=True)
+    links = actions.public_links(campaign)
+    return render(
+        request,
+        "surveys/campaign_links.html",
+        {
+            "campaign": campaign,
+            "links": [
+                (
+                    link,
+                    request.build_absolute_uri(reverse("surveys:public_start", args=[link.token])),
+                )
+                for link in links
+            ],
+        },
+    )
+
+
+def qr_svg(url: str) -> str:
+    """A QR code of `url` as an SVG element (no image file, no network)."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    return image.to_string(encoding="unicode")
+
+
+@login_required
+def poster(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    """An A4 poster for the one-stop desk: the commune, the survey, the QR code and the link."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    campaign = _campaign(request, pk, manage=True)
+    link = get_object_or_404(campaign.links.select_related("unit"), pk=link_pk)
+    url = request.build_absolute_uri(reverse("surveys:public_start", args=[link.token]))
+    html = render_to_string(
+        "surveys/poster.html", {"campaign": campaign, "link": link, "url": url, "qr": qr_svg(url)}
+    )
+    pdf = HTML(string=html, encoding="utf-8").write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ap-phich-{link.unit.code}.pdf"'
+    return response

@@ -142,6 +142,8 @@ def _campaign(w: World, *, foreign: bool = False) -> int:
     """A SIPAS campaign of the province (or of the other province), made on first use."""
     import datetime as dt
 
+    from django.utils import timezone
+
     from parindex.surveys.actions import install_questionnaire, open_campaign
     from parindex.surveys.models import Campaign
     from parindex.surveys.yaml_io import shipped as shipped_questionnaire
@@ -155,10 +157,18 @@ def _campaign(w: World, *, foreign: bool = False) -> int:
             scope=scope,
             year=2025,
             name="SIPAS 2025",
-            opens_on=dt.date(2025, 10, 1),
-            closes_on=dt.date(2025, 12, 1),
+            opens_on=timezone.localdate() - dt.timedelta(days=30),
+            closes_on=timezone.localdate() + dt.timedelta(days=30),
         )
     return campaign.pk
+
+
+def _link(w: World) -> tuple[int, str]:
+    from parindex.surveys.actions import public_links
+    from parindex.surveys.models import Campaign
+
+    link = public_links(Campaign.objects.get(pk=_campaign(w)))[0]
+    return link.pk, link.token
 
 
 def _citation(w: World) -> list[int]:
@@ -529,6 +539,37 @@ ROWS = [
         method="post",
         ok=302,
         not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:links",
+        lambda w: reverse("surveys:links", args=[_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:poster",
+        lambda w: reverse("surveys:poster", args=[_campaign(w), _link(w)[0]]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    # The public form: anyone, without an account.
+    Row(
+        "surveys:public_start",
+        lambda w: reverse("surveys:public_start", args=[_link(w)[1]]),
+        set(ROLES),
+        anonymous=200,
+    ),
+    Row(
+        "surveys:public_step",
+        lambda w: reverse("surveys:public_step", args=[_link(w)[1], 1]),
+        set(ROLES),
+        anonymous=200,
+    ),
+    Row(
+        "surveys:public_done",
+        lambda w: reverse("surveys:public_done", args=[_link(w)[1]]),
+        set(ROLES),
+        anonymous=200,
     ),
     Row(
         "notifications:read",
