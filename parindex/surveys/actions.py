@@ -319,6 +319,28 @@ def import_paper(
     if report.errors and not only_valid:
         report.skipped = 0
         return report
+    from parindex.surveys.quality import flags
+
+    known: dict[int, set[str]] = {}
+    for unit_id, digest in Response.objects.filter(campaign=campaign).values_list(
+        "unit_id", "content_hash"
+    ):
+        known.setdefault(unit_id, set()).add(digest)
+    flagged = []
+    for _form_number, unit, day, answers, digest in fresh:
+        seen = known.setdefault(unit.pk, set())
+        flagged.append(
+            flags(
+                spec,
+                answers,
+                digest=digest,
+                known_digests=seen,
+                day=day,
+                opens_on=campaign.opens_on,
+                closes_on=campaign.closes_on,
+            )
+        )
+        seen.add(digest)
     with transaction.atomic():
         responses = Response.objects.bulk_create(
             Response(
@@ -328,10 +350,13 @@ def import_paper(
                 channel=Channel.PAPER,
                 answered_on=day,
                 content_hash=digest,
+                flags=found,
                 entered_by=by,
                 source=filename[:200],
             )
-            for form_number, unit, day, _answers, digest in fresh
+            for (form_number, unit, day, _answers, digest), found in zip(
+                fresh, flagged, strict=True
+            )
         )
         ResponseAnswer.objects.bulk_create(
             ResponseAnswer(response=response, question=code, value=value)

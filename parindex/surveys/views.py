@@ -8,9 +8,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -87,8 +89,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     spec = campaign.questionnaire.parsed()
     results = campaign_results(campaign)
     rows = collection(campaign)
+    closing_soon = (campaign.closes_on - timezone.localdate()).days <= 7
     for row in rows:
         row["result"] = results.get(row["unit"].code)
+        row["behind"] = closing_soon and row["total"] < row["target"]
     return render(
         request,
         "surveys/campaign_detail.html",
@@ -99,6 +103,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "collected": sum(r["total"] for r in rows),
             "target": campaign.target_per_commune * len(rows),
             "manage": can(request.user, Perm.MANAGE_CAMPAIGNS, campaign.scope),  # type: ignore[arg-type]
+            "behind": sum(1 for r in rows if r["behind"]),
         },
     )
 
@@ -215,4 +220,55 @@ def poster(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     pdf = HTML(string=html, encoding="utf-8").write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ap-phich-{link.unit.code}.pdf"'
+    return response
+
+
+@login_required
+def flagged_forms(request: HttpRequest, pk: int) -> HttpResponse:
+    """Forms flagged by the quality checks, and those excluded, with the exclusion form."""
+    campaign = _campaign(request, pk, manage=True)
+    forms = (
+        campaign.responses.filter(Q(excluded=True) | ~Q(flags=[]))
+        .select_related("unit")
+        .order_by("unit__name", "form_number")
+    )
+    return render(request, "surveys/flagged.html", {"campaign": campaign, "forms": forms[:500]})
+
+
+@login_required
+@require_POST
+def exclude(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, manage=True)
+    response = get_object_or_404(campaign.responses.select_related("unit"), pk=response_pk)
+    try:
+        actions.exclude_response(response, by=request.user, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except actions.SurveyError as exc:
+        for problem in exc.problems:
+            messages.error(request, message(problem))
+    else:
+        messages.success(request, _("Form %(n)s excluded.") % {"n": response.form_number})
+    return redirect("surveys:flagged", campaign.pk)
+
+
+@login_required
+def export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
+    """The anonymised raw answers, or the results table, as Excel or CSV."""
+    from parindex.surveys.exports import raw_rows, result_rows, to_csv
+
+    campaign = _campaign(request, pk)
+    if what not in {"du-lieu", "ket-qua"} or fmt not in {"xlsx", "csv"}:
+        raise Http404
+    if what == "du-lieu" and not can(request.user, Perm.MANAGE_CAMPAIGNS, campaign.scope):  # type: ignore[arg-type]
+        raise PermissionDenied
+    columns, rows = raw_rows(campaign) if what == "du-lieu" else result_rows(campaign)
+    name = f"{what}-{campaign.questionnaire.code.lower()}-{campaign.year}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(to_csv(columns, rows), content_type="text/csv; charset=utf-8")
+    else:
+        from parindex.reports.xlsx import Sheet, render_xlsx
+
+        sheet = Sheet(name=what, columns=tuple(columns), rows=tuple(tuple(r) for r in rows))
+        response = HttpResponse(render_xlsx([sheet]), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -163,6 +163,28 @@ def _campaign(w: World, *, foreign: bool = False) -> int:
     return campaign.pk
 
 
+def _response(w: World) -> int:
+    """One on-line form of commune A in the province's campaign."""
+    from parindex.surveys.actions import submit_online
+    from parindex.surveys.models import Response
+
+    existing = Response.objects.filter(campaign_id=_campaign(w)).first()
+    if existing is not None:
+        return existing.pk
+    from parindex.surveys.actions import public_links
+    from parindex.surveys.models import Campaign
+
+    link = next(
+        link
+        for link in public_links(Campaign.objects.get(pk=_campaign(w)))
+        if link.unit == w.commune_a
+    )
+    response, _new = submit_online(
+        link, answers={"TC2": "4"}, form_id="matrix-1", started_at=None, client_hash=""
+    )
+    return response.pk
+
+
 def _link(w: World) -> tuple[int, str]:
     from parindex.surveys.actions import public_links
     from parindex.surveys.models import Campaign
@@ -552,6 +574,27 @@ ROWS = [
         MANAGERS,
         not_found=COMMUNE_ROLES,
     ),
+    Row(
+        "surveys:flagged",
+        lambda w: reverse("surveys:flagged", args=[_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:exclude",
+        lambda w: reverse("surveys:exclude", args=[_campaign(w), _response(w)]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"reason": "Phiếu trùng"},
+        ok=302,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:export",
+        lambda w: reverse("surveys:export", args=[_campaign(w), "ket-qua", "csv"]),
+        CYCLE_READERS,
+        denied=404,
+    ),
     # The public form: anyone, without an account.
     Row(
         "surveys:public_start",
@@ -823,10 +866,14 @@ def _snapshot() -> tuple[object, ...]:
     )
 
 
-def _survey_counts() -> tuple[int, int]:
+def _survey_counts() -> tuple[int, int, int]:
     from parindex.surveys.models import Campaign, Response
 
-    return Campaign.objects.count(), Response.objects.count()
+    return (
+        Campaign.objects.count(),
+        Response.objects.count(),
+        Response.objects.filter(excluded=True).count(),
+    )
 
 
 def _check(world: World, row: Row, role: str) -> None:

@@ -167,3 +167,19 @@ def test_excluded_forms_leave_the_results_but_keep_their_answers(
     assert campaign_results(survey)[codes[0]].forms == 49
     assert ResponseAnswer.objects.filter(response=response).count() == 11
     assert AuditEntry.objects.get(action="survey.exclude").reason == "Phiếu trùng lặp"
+
+
+def test_paper_forms_get_quality_flags(world: World, campaign: tuple[Campaign, list[str]]) -> None:
+    survey, codes = campaign
+    rows = forms_of(0, codes[0])[:3]
+    rows[0][3] = rows[2][3] = "5"  # TC2 differs from the other ratings (4): not straight
+    rows.append(["PX-1", *rows[0][1:]])  # the same answers as the first form: a duplicate
+    rows[1][3:11] = ["5"] * 8  # every rating the same: straight-lining
+    rows[2][2] = "01/01/2026"  # answered after the collection closed
+    rows[2][12] = "nu"  # (and not the same answers as the first)
+    actions.import_paper(survey, by=None, data=workbook(rows), filename="a.xlsx")
+    flags = dict(Response.objects.values_list("form_number", "flags"))
+    assert flags[rows[0][0]] == []
+    assert flags[rows[1][0]] == ["straight"]
+    assert flags[rows[2][0]] == ["out_of_window"]
+    assert flags["PX-1"] == ["duplicate"]

@@ -117,3 +117,63 @@ def test_results_feed_the_cycles_sipas_criterion(world: World) -> None:
     # commune B has no form yet: its criterion stays empty
     empty = campaign.cycle.assessments.get(unit=world.commune_b).answers.get(node__code="9.1")  # type: ignore[attr-defined]
     assert empty.self_points is None
+
+
+def test_review_exclude_and_export(world: World) -> None:
+    campaign = _campaign(world)
+    rows = forms_of(0, world.commune_a.code)[:3]
+    rows[0][3:11] = ["5"] * 8
+    rows[1].append("")  # keep the row shape
+    actions.import_paper(campaign, by=None, data=workbook(rows), filename="p.xlsx")  # type: ignore[arg-type]
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    review = client.get(reverse("surveys:flagged", args=[campaign.pk])).content.decode()  # type: ignore[attr-defined]
+    assert rows[0][0] in review
+    assert "đánh đồng một mức" in review
+    flagged = Response.objects.get(form_number=rows[0][0])
+    client.post(
+        reverse("surveys:exclude", args=[campaign.pk, flagged.pk]),  # type: ignore[attr-defined]
+        {"reason": "Chọn một mức cho mọi câu"},
+    )
+    flagged.refresh_from_db()
+    assert (flagged.excluded, flagged.exclusion_reason) == (True, "Chọn một mức cho mọi câu")
+    raw = client.get(reverse("surveys:export", args=[campaign.pk, "du-lieu", "csv"]))  # type: ignore[attr-defined]
+    lines = raw.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Số phiếu,Mã xã,Kênh,Ngày,Cảnh báo,Bị loại,TC1,TC2")
+    assert len(lines) == 4
+    assert "straight,có" in lines[1]
+    results = client.get(reverse("surveys:export", args=[campaign.pk, "ket-qua", "xlsx"]))  # type: ignore[attr-defined]
+    sheet = openpyxl.load_workbook(io.BytesIO(results.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]  # type: ignore[union-attr]
+    header = next(i for i, row in enumerate(values) if row[0] == "Mã xã")
+    assert values[header][:6] == ["Mã xã", "Tên", "Số phiếu hợp lệ", "TC (%)", "TC n", "TC 95% CI"]
+    first = next(row for row in values[header + 1 :] if row[0] == world.commune_a.code)
+    assert first[2] == 2  # one of the three excluded
+    # raw data are for the secretariat only; a viewer reads the results
+    viewer = Client()
+    viewer.force_login(world.users["viewer"])
+    assert (
+        viewer.get(reverse("surveys:export", args=[campaign.pk, "du-lieu", "csv"])).status_code
+        == 403
+    )  # type: ignore[attr-defined]
+
+
+def test_exports_neutralise_formulas(world: World) -> None:
+    campaign = _campaign(world)
+    rows = forms_of(0, world.commune_a.code)[:1]
+    header_rows = [[*row, "+1 bàn ghế chờ"] for row in rows]  # would be a formula in Excel
+    from tests.surveys import test_paper
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*test_paper.HEADER, "PA2"])  # type: ignore[union-attr]
+    for row in header_rows:
+        sheet.append(row)  # type: ignore[union-attr]
+    out = io.BytesIO()
+    book.save(out)
+    report = actions.import_paper(campaign, by=None, data=out.getvalue(), filename="p.xlsx")  # type: ignore[arg-type]
+    assert report.added == 1
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    raw = client.get(reverse("surveys:export", args=[campaign.pk, "du-lieu", "csv"]))  # type: ignore[attr-defined]
+    assert "'+1 bàn ghế chờ" in raw.content.decode("utf-8-sig")
