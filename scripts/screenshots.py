@@ -27,6 +27,8 @@ PAGES = [
     "/bo-chi-so/nhap/",
     "/danh-gia/",
     "/danh-gia/ky/1/",
+    "/khao-sat/",
+    "/khao-sat/1/",
 ]
 
 
