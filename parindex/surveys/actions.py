@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -170,7 +170,10 @@ def _choice(question: Any, raw: str) -> str | None:
 
 
 def read_paper(
-    campaign: Campaign, data: bytes, spec: QuestionnaireSpec
+    campaign: Campaign,
+    data: bytes,
+    spec: QuestionnaireSpec,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[tuple[int, str, Unit, dt.date | None, dict[str, str]]], PaperReport]:
     """Parse and check every row of a paper-forms workbook; nothing is stored here."""
     import io
@@ -223,6 +226,8 @@ def read_paper(
     parsed = []
     for number, cells in rows[1:]:
         report.rows += 1
+        if progress is not None and report.rows % 500 == 0:
+            progress(80 * report.rows // len(rows))
         errors_before = len(report.errors)
         form_number = unit_code = date_text = ""
         answers: dict[str, str] = {}
@@ -289,6 +294,7 @@ def import_paper(
     data: bytes,
     filename: str,
     only_valid: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> PaperReport:
     """Import paper forms keyed into the template workbook.
 
@@ -298,7 +304,7 @@ def import_paper(
     nothing); with other answers it is an error (it would overwrite a saved form).
     """
     spec = campaign.questionnaire.parsed()
-    rows, report = read_paper(campaign, data, spec)
+    rows, report = read_paper(campaign, data, spec, progress)
     existing = dict(
         Response.objects.filter(
             campaign=campaign, form_number__in=[r[1] for r in rows]
@@ -450,6 +456,40 @@ def submit_online(
             for code, value in answers.items()
         )
     return response, True
+
+
+def report_data(report: PaperReport) -> dict[str, Any]:
+    """A report as stored with a background import (problems as codes with parameters)."""
+    return {
+        "rows": report.rows,
+        "added": report.added,
+        "skipped": report.skipped,
+        "saved": report.saved,
+        "errors": [
+            {
+                "row": e.row,
+                "column": e.column,
+                "code": e.problem.code,
+                "params": dict(e.problem.params),
+            }
+            for e in report.errors[:1000]
+        ],
+        "bad_rows": report.bad_rows,
+    }
+
+
+def queue_paper_import(
+    campaign: Campaign, *, by: User | None, data: bytes, filename: str, only_valid: bool
+) -> Any:
+    """Hand a large file to the background worker; the job page shows its progress."""
+    from parindex.surveys.models import ImportJob
+    from parindex.surveys.tasks import run_paper_import
+
+    job = ImportJob.objects.create(
+        campaign=campaign, data=data, filename=filename[:200], only_valid=only_valid, created_by=by
+    )
+    transaction.on_commit(lambda: run_paper_import.enqueue(job.pk))
+    return job
 
 
 def exclude_response(response: Response, *, by: User | None, reason: str) -> Response:

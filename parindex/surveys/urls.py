@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.campaign_detail, name="campaign"),
     path("<int:pk>/phieu-giay/mau.xlsx", views.paper_template, name="paper_template"),
     path("<int:pk>/phieu-giay/", views.paper_import, name="paper_import"),
+    path("<int:pk>/phieu-giay/<int:job_pk>/", views.import_job, name="import_job"),
     path("<int:pk>/cap-nhat-diem/", views.campaign_feed, name="feed"),
     path("<int:pk>/lien-ket/", views.campaign_links, name="links"),
     path("<int:pk>/phieu-can-xem/", views.flagged_forms, name="flagged"),

@@ -25,6 +25,8 @@ from parindex.surveys.problems import message
 from parindex.surveys.selectors import campaign_results, collection
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Files larger than this are imported by the background worker, with a progress bar.
+BACKGROUND_BYTES = 300 * 1024
 
 
 def _campaign(request: HttpRequest, pk: int, *, manage: bool = False) -> Campaign:
@@ -129,6 +131,16 @@ def paper_import(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 422
+        if form.is_valid() and form.cleaned_data["file"].size > BACKGROUND_BYTES:
+            upload = form.cleaned_data["file"]
+            job = actions.queue_paper_import(
+                campaign,
+                by=request.user,  # type: ignore[arg-type]
+                data=upload.read(),
+                filename=upload.name,
+                only_valid=form.cleaned_data["only_valid"],
+            )
+            return redirect("surveys:import_job", campaign.pk, job.pk)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             report = actions.import_paper(
@@ -272,3 +284,24 @@ def export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int, job_pk: int) -> HttpResponse:
+    """A background import's progress, then its report (the page polls itself with htmx)."""
+    from parindex.frameworks.rules import Problem
+
+    campaign = _campaign(request, pk, manage=True)
+    job = get_object_or_404(campaign.imports, pk=job_pk)
+    errors = [
+        {
+            "row": e["row"] or "",
+            "column": e["column"],
+            "message": message(Problem(e["code"], e["params"])),
+        }
+        for e in job.report.get("errors", [])
+    ]
+    context = {"campaign": campaign, "job": job, "errors": errors}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "surveys/_job.html", context)
+    return render(request, "surveys/import_job.html", context)

@@ -185,6 +185,17 @@ def _response(w: World) -> int:
     return response.pk
 
 
+def _job(w: World) -> int:
+    from parindex.surveys.models import ImportJob
+
+    job = ImportJob.objects.filter(campaign_id=_campaign(w)).first()
+    if job is None:
+        job = ImportJob.objects.create(
+            campaign_id=_campaign(w), data=b"", filename="a.xlsx", state="done", progress=100
+        )
+    return job.pk
+
+
 def _link(w: World) -> tuple[int, str]:
     from parindex.surveys.actions import public_links
     from parindex.surveys.models import Campaign
@@ -594,6 +605,12 @@ ROWS = [
         lambda w: reverse("surveys:export", args=[_campaign(w), "ket-qua", "csv"]),
         CYCLE_READERS,
         denied=404,
+    ),
+    Row(
+        "surveys:import_job",
+        lambda w: reverse("surveys:import_job", args=[_campaign(w), _job(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
     ),
     # The public form: anyone, without an account.
     Row(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import Any
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -177,3 +178,33 @@ def test_exports_neutralise_formulas(world: World) -> None:
     client.force_login(world.users["secretariat"])
     raw = client.get(reverse("surveys:export", args=[campaign.pk, "du-lieu", "csv"]))  # type: ignore[attr-defined]
     assert "'+1 bàn ghế chờ" in raw.content.decode("utf-8-sig")
+
+
+def test_a_large_file_is_imported_in_the_background_with_its_progress(
+    world: World, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from parindex.surveys import views
+    from parindex.surveys.models import ImportJob
+
+    monkeypatch.setattr(views, "BACKGROUND_BYTES", 1)  # as if the file were large
+    campaign = _campaign(world)
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    data = workbook(forms_of(0, world.commune_a.code))
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(
+            reverse("surveys:paper_import", args=[campaign.pk]),  # type: ignore[attr-defined]
+            {"file": SimpleUploadedFile("lon.xlsx", data)},
+        )
+    job = ImportJob.objects.get()
+    assert queued["Location"] == reverse("surveys:import_job", args=[campaign.pk, job.pk])  # type: ignore[attr-defined]
+    assert (job.state, job.progress, job.report["added"]) == ("done", 100, 50)
+    assert bytes(job.data) == b""  # the file is not kept once imported
+    assert Response.objects.count() == 50
+    page = client.get(queued["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert "Đã thêm 50 phiếu, 0 phiếu đã có từ trước, bỏ qua 0 dòng" in page
+    assert "every 2s" not in page  # finished: the page stops polling
+    from parindex.surveys.tasks import run_paper_import
+
+    run_paper_import.call(job.pk)  # a rerun of a finished job does nothing
+    assert Response.objects.count() == 50
