@@ -5,6 +5,8 @@ Read by the scope's roles; changed by its secretariat (a read out of reach is a 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -91,6 +93,23 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     spec = campaign.questionnaire.parsed()
     results = campaign_results(campaign)
     rows = collection(campaign)
+    profile = [q for s in spec.sections if not s.element for q in s.questions if q.kind == "choice"]
+    split_code = request.GET.get("theo", "")
+    split = next((q for q in profile if q.code == split_code), None)
+    by_option: list[dict[str, Any]] = []
+    if split is not None:
+        from parindex.surveys.selectors import campaign_forms
+        from parindex.surveys.stats import compute_by
+
+        grouped = compute_by(spec, campaign_forms(campaign), split.code)
+        by_option = [
+            {
+                "option": option,
+                "results": grouped.get(option.code, {}),
+                "forms": sum(r.forms for r in grouped.get(option.code, {}).values()),
+            }
+            for option in split.options
+        ]
     closing_soon = (campaign.closes_on - timezone.localdate()).days <= 7
     for row in rows:
         row["result"] = results.get(row["unit"].code)
@@ -106,6 +125,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "target": campaign.target_per_commune * len(rows),
             "manage": can(request.user, Perm.MANAGE_CAMPAIGNS, campaign.scope),  # type: ignore[arg-type]
             "behind": sum(1 for r in rows if r["behind"]),
+            "profile": profile,
+            "split": split,
+            "by_option": by_option,
         },
     )
 

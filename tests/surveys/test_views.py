@@ -208,3 +208,22 @@ def test_a_large_file_is_imported_in_the_background_with_its_progress(
 
     run_paper_import.call(job.pk)  # a rerun of a finished job does nothing
     assert Response.objects.count() == 50
+
+
+def test_results_split_by_a_profile_answer(world: World) -> None:
+    campaign = _campaign(world)
+    actions.import_paper(
+        campaign,  # type: ignore[arg-type]
+        by=None,
+        data=workbook(forms_of(0, world.commune_a.code)),
+        filename="p.xlsx",
+    )
+    client = Client()
+    client.force_login(world.users["secretariat"])
+    page = client.get(
+        reverse("surveys:campaign", args=[campaign.pk]) + "?theo=GT"  # type: ignore[attr-defined]
+    ).content.decode()
+    assert "Kết quả theo thông tin người trả lời" in page
+    # forms_of: odd forms answer "nu", even "nam": 25 each, every one about "ho_tich"
+    assert f"{world.commune_a.code}: " in page
+    assert "(25)" in page
