@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from parindex.audit.actions import record
@@ -415,16 +415,32 @@ def submit_online(
 
     Returns the form and whether it was created now. Quality flags are set, never acted on.
     """
-    from parindex.surveys.quality import flags
-
     campaign = link.campaign
     spec = campaign.questionnaire.parsed()
     digest = content_hash(link.unit.code, answers)
+    existing = Response.objects.filter(campaign=campaign, form_number=form_id).first()
+    if existing is not None:
+        return existing, False
+    try:
+        return _store_online(link, spec, answers, form_id, started_at, client_hash, digest)
+    except IntegrityError:  # the same form sent twice at once: the other request stored it
+        return Response.objects.get(campaign=campaign, form_number=form_id), False
+
+
+def _store_online(
+    link: Any,
+    spec: QuestionnaireSpec,
+    answers: Mapping[str, str],
+    form_id: str,
+    started_at: dt.datetime | None,
+    client_hash: str,
+    digest: str,
+) -> tuple[Response, bool]:
+    from parindex.surveys.quality import flags
+
+    campaign = link.campaign
     now = timezone.now()
     with transaction.atomic():
-        existing = Response.objects.filter(campaign=campaign, form_number=form_id).first()
-        if existing is not None:
-            return existing, False
         known = set(
             Response.objects.filter(campaign=campaign, unit=link.unit).values_list(
                 "content_hash", flat=True
