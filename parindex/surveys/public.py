@@ -2,7 +2,8 @@
 
 Light on purpose (a small page of its own, no script): a citizen on a slow phone connection
 loads a few kilobytes a page. The answers of the pages already sent are kept on the server in the
-visitor's session, so a dropped connection loses at most the page being filled. Abuse protection:
+visitor's session (started by the first page sent, not by reading), so a dropped connection
+loses at most the page being filled. Abuse protection:
 CSRF on every page, a honeypot field that people never see, answer sizes capped, and at most
 `SURVEY_FORMS_PER_ADDRESS_PER_HOUR` forms an hour from one address (a keyed hash of it is kept,
 never the address). A form is stored once, even when the last page is sent twice.
@@ -97,10 +98,11 @@ def step(request: HttpRequest, token: str, number: int) -> HttpResponse:
     if not 1 <= number <= len(spec.sections):
         raise Http404
     section = spec.sections[number - 1]
-    state = _state(request, token)
     errors: dict[str, str] = {}
-    values = dict(state["answers"])
+    # Reading a page stores nothing: the session starts with the first answers sent.
+    values = dict((request.session.get(f"survey:{token}") or {}).get("answers", {}))
     if request.method == "POST":
+        state = _state(request, token)
         if request.POST.get("website"):  # the honeypot: only robots fill it
             request.session.pop(f"survey:{token}", None)
             return redirect("surveys:public_done", token)

@@ -80,10 +80,13 @@ def test_a_citizen_answers_page_by_page_and_the_form_is_stored_once(world: World
 
 
 def test_the_page_is_light(world: World) -> None:
+    from django.contrib.sessions.models import Session
+
     link = link_of(world)
     page = Client().get(reverse("surveys:public_step", args=[link.token, 1]))
     assert len(page.content) < 8_000
     assert b"<script" not in page.content
+    assert Session.objects.count() == 0  # reading the form stores nothing
 
 
 def test_the_honeypot_stores_nothing(world: World) -> None:
