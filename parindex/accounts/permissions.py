@@ -251,5 +251,11 @@ def concerning(user: User | AnonymousUser, path_field: str) -> Q | None:
     condition = Q()
     for path in sorted(paths):
         condition |= Q(**{f"{path_field}__startswith": path})
-    ancestors = {path[: i + 1] for path in paths for i, ch in enumerate(path) if ch == "/" and i}
+    ancestors = {a for path in paths for a in ancestor_paths(path)}
     return condition | Q(**{f"{path_field}__in": sorted(ancestors)})
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'/00000001/00000007/' -> ['/00000001/', '/00000001/00000007/']: the unit's and its
+    ancestors' paths."""
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i]

@@ -199,6 +199,32 @@ def update_calendar(cycle: Cycle, *, by: User | None, changes: Mapping[str, Any]
 # --- self-assessment -----------------------------------------------------------------------------
 
 
+def record_answer_change(
+    answer: Answer,
+    *,
+    by: User | None,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    reason: str = "",
+    action: str = AuditAction.SCORE_CHANGE,
+) -> Answer:
+    """Save a changed answer: its version moves on (so an edit from an older one is refused) and
+    the change goes to the audit trail. Every write of an answer ends here."""
+    answer.version += 1
+    answer.updated_by = by
+    answer.save()
+    record(
+        actor=by,
+        action=action,
+        obj=answer,
+        unit=answer.assessment.unit,
+        old=old,
+        new=new,
+        reason=reason,
+    )
+    return answer
+
+
 def _locked_answer(answer: Answer, expected_version: int | None) -> Answer:
     stored = Answer.objects.select_for_update().select_related("node").get(pk=answer.pk)
     if expected_version is not None and stored.version != expected_version:
@@ -244,18 +270,7 @@ def save_answer(
         stored.self_points = points
         stored.self_working = working[:300]
         stored.self_note = note
-        stored.version += 1
-        stored.updated_by = by
-        stored.save()
-        record(
-            actor=by,
-            action=AuditAction.SCORE_CHANGE,
-            obj=stored,
-            unit=assessment.unit,
-            old=old,
-            new=new,
-            reason="tự đánh giá",
-        )
+        record_answer_change(stored, by=by, old=old, new=new, reason="tự đánh giá")
     return stored
 
 
@@ -613,14 +628,9 @@ def appraise_answer(
         stored.appraisal_round = current_round(assessment.cycle)
         stored.appraised_by = by
         stored.appraised_at = timezone.now()
-        stored.version += 1
-        stored.updated_by = by
-        stored.save()
-        record(
-            actor=by,
-            action=AuditAction.SCORE_CHANGE,
-            obj=stored,
-            unit=assessment.unit,
+        record_answer_change(
+            stored,
+            by=by,
             old=old,
             new={
                 "appraisal": status.value,
@@ -666,16 +676,12 @@ def explain_answer(answer: Answer, *, by: User | None, text: str) -> Answer:
         old = stored.explanation
         stored.explanation = text.strip()
         stored.explained_at = timezone.now()
-        stored.version += 1
-        stored.updated_by = by
-        stored.save()
-        record(
-            actor=by,
-            action=AuditAction.EXPLANATION,
-            obj=stored,
-            unit=assessment.unit,
+        record_answer_change(
+            stored,
+            by=by,
             old={"explanation": old},
             new={"explanation": stored.explanation},
+            action=AuditAction.EXPLANATION,
         )
     return stored
 

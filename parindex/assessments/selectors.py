@@ -142,17 +142,7 @@ def assessment_blocks(assessment: Assessment) -> list[FieldBlock]:
         while top.parent_id is not None:
             top = nodes[top.parent_id]
         block = blocks.setdefault(top.pk, FieldBlock(top))
-        rule = parse_rule(answer.node.rule) if answer.node.rule else None
-        block.items.append(
-            Item(
-                answer=answer,
-                rule=rule,
-                inputs=inputs_for(rule, answer.node.source),
-                requirements=list(answer.node.evidence.all()),
-                citations=list(answer.citations.all()),
-                from_survey=answer.node.source in SURVEY_SOURCES,
-            )
-        )
+        block.items.append(_item(answer))
     return sorted(blocks.values(), key=lambda b: b.node.sort_key)
 
 
@@ -162,6 +152,11 @@ def item_of(answer: Answer) -> Item:
         .prefetch_related("node__evidence", "citations__document")
         .get(pk=answer.pk)
     )
+    return _item(answer)
+
+
+def _item(answer: Answer) -> Item:
+    """An answer as its card shows it (its node, evidence and citations already fetched)."""
     rule = parse_rule(answer.node.rule) if answer.node.rule else None
     return Item(
         answer=answer,

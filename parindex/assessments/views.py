@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parindex.accounts.models import Role, RoleGrant, User
-from parindex.accounts.permissions import Perm, can, has_perm_anywhere, units_where
+from parindex.accounts.permissions import (
+    Perm,
+    ancestor_paths,
+    can,
+    has_perm_anywhere,
+    units_where,
+)
 from parindex.assessments import actions
 from parindex.assessments.answers import read_answer
 from parindex.assessments.forms import (
@@ -137,7 +143,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 Q(grants__role=Role.APPRAISER),
                 Q(grants__in=RoleGrant.objects.active()),
                 Q(grants__unit__path__startswith=cycle.scope.path)
-                | Q(grants__unit__path__in=_ancestors(cycle.scope.path)),
+                | Q(grants__unit__path__in=ancestor_paths(cycle.scope.path)),
             ).distinct()
         )
     rows = board(cycle, units)
@@ -161,10 +167,6 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-
-
-def _ancestors(path: str) -> list[str]:
-    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/" and i]
 
 
 @login_required

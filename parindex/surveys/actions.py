@@ -539,6 +539,7 @@ def feed_cycle(campaign: Campaign, *, by: User | None) -> int:
     points are recorded as self-assessed and agreed, with the index as the answer, audited.
     Returns how many criteria changed.
     """
+    from parindex.assessments.actions import record_answer_change
     from parindex.assessments.models import Answer, AppraisalStatus
     from parindex.surveys.selectors import campaign_results
 
@@ -577,14 +578,9 @@ def feed_cycle(campaign: Campaign, *, by: User | None) -> int:
             answer.appraised_points = score.points
             answer.appraised_working = answer.self_working
             answer.appraised_at = timezone.now()
-            answer.version += 1
-            answer.updated_by = by
-            answer.save()
-            record(
-                actor=by,
-                action=AuditAction.SCORE_CHANGE,
-                obj=answer,
-                unit=answer.assessment.unit,
+            record_answer_change(
+                answer,
+                by=by,
                 old=old,
                 new={"value": answer.self_value, "points": score.points},
                 reason=f"khảo sát {campaign.name}",
