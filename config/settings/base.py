@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "parindex.assessments",
     "parindex.notifications",
     "parindex.surveys",
+    "parindex.scoring",
     "parindex.core",
 ]
 

@@ -62,6 +62,8 @@ class Cycle(models.Model):
     council_on = models.DateField(_("council meeting"), null=True, blank=True)
     publish_on = models.DateField(_("publication"), null=True, blank=True)
     self_closed_at = models.DateTimeField(_("self-assessment scores closed"), null=True, blank=True)
+    # Ranking: units of equal total are separated by these fields' points, in order (codes).
+    tie_break = models.JSONField(_("tie-break fields"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -150,6 +150,11 @@ class Succession(models.Model):
         help_text=_("When an old unit was split, the successor that carries its history."),
     )
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    # The old unit's weight in the new one (e.g. its population), used to compare a merged
+    # commune's index with its predecessors' weighted result; empty = equal shares.
+    weight = models.DecimalField(
+        _("weight (e.g. population)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("succession")
