@@ -48,6 +48,12 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_CREATE = "campaign.create", _("Survey campaign opened")
     SURVEY_IMPORT = "survey.import", _("Paper survey forms imported")
     SURVEY_EXCLUDE = "survey.exclude", _("Survey form excluded")
+    QUESTIONNAIRE_CREATE = "questionnaire.create", _("Questionnaire added")
+    QUESTIONNAIRE_UPDATE = "questionnaire.update", _("Questionnaire changed")
+    CAMPAIGN_UPDATE = "campaign.update", _("Survey campaign changed")
+    CAMPAIGN_DOSSIERS = "campaign.dossiers", _("Dossiers per commune entered")
+    RESPONDENT_ADD = "respondent.add", _("Survey respondent added")
+    RESPONDENT_REMOVE = "respondent.remove", _("Survey respondent removed")
 
 
 class AuditEntry(models.Model):

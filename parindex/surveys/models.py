@@ -8,10 +8,14 @@
   campaign, so a re-import never adds it twice. A form flagged by the quality checks is excluded
   only with a reason, audited; raw answers are never deleted.
 - `ResponseAnswer`: one answer of a form (long format: one row per question answered).
+- `CampaignUnit`: a commune's facts in a campaign (the dossiers it handled, which give its target
+  when the sample size is computed).
+- `Respondent`: an official asked to rate communes (officials' surveys), with a personal link.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -53,6 +57,17 @@ class Questionnaire(models.Model):
         return Response.objects.filter(campaign__questionnaire=self).exists()
 
 
+class SampleMethod(models.TextChoices):
+    FIXED = "fixed", _("The same number of forms in every commune")
+    COMPUTED = "computed", _("Computed from the dossiers each commune handled")
+
+
+class Confidence(models.IntegerChoices):  # the levels of `stats.CONFIDENCE_Z`
+    C90 = 90, "90%"
+    C95 = 95, "95%"
+    C99 = 99, "99%"
+
+
 class Campaign(models.Model):
     questionnaire = models.ForeignKey(
         Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT, related_name="+"
@@ -71,6 +86,25 @@ class Campaign(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=200)
     target_per_commune = models.PositiveIntegerField(_("forms per commune"), default=50)
+    sample_method = models.CharField(
+        _("sample size"), max_length=10, choices=SampleMethod.choices, default=SampleMethod.FIXED
+    )
+    confidence = models.PositiveSmallIntegerField(
+        _("confidence level"), choices=Confidence.choices, default=Confidence.C95
+    )
+    # The margin of error in percentage points (10 = ±10 points), for a computed sample size.
+    margin = models.DecimalField(
+        _("margin of error (points)"), max_digits=4, decimal_places=1, default=Decimal(10)
+    )
+    enterers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("may also import paper forms"),
+        blank=True,
+        related_name="+",
+    )
+    communes_enter_own = models.BooleanField(
+        _("communes key in their own paper forms"), default=False
+    )
     opens_on = models.DateField(_("collection opens"))
     closes_on = models.DateField(_("collection closes"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -89,6 +123,9 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closes_on__gte=models.F("opens_on")),
                 name="campaign_window_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(margin__gt=0, margin__lte=50), name="campaign_margin_range"
             ),
         ]
 
@@ -122,6 +159,17 @@ class Response(models.Model):
     exclusion_reason = models.TextField(_("reason for exclusion"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Officials' surveys: the official who filled the form (their form number is
+    # "<respondent code>-<commune code>", so one form per respondent and commune).
+    respondent = models.ForeignKey(
+        "Respondent",
+        verbose_name=_("respondent"),
+        null=True,
+        blank=True,
+        # RESTRICT: a respondent with forms is never deleted alone (its campaign may be, whole).
+        on_delete=models.RESTRICT,
+        related_name="responses",
     )
     source = models.CharField(_("source"), max_length=200, blank=True)  # the imported file's name
 
@@ -203,6 +251,67 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_state_display()})"
+
+    def permission_unit(self) -> Unit:
+        return self.campaign.scope
+
+
+class CampaignUnit(models.Model):
+    """A commune's facts in a campaign: the dossiers it handled in the year (N of the sample size).
+
+    The target is not stored: it is computed from N and the campaign's settings when shown
+    (`selectors.targets`), so a change of margin or confidence applies to every commune at once.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey(
+        "orgunits.Unit", verbose_name=_("commune"), on_delete=models.PROTECT, related_name="+"
+    )
+    dossiers = models.PositiveIntegerField(_("dossiers handled"))
+
+    class Meta:
+        verbose_name = _("commune of a campaign")
+        verbose_name_plural = _("communes of a campaign")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="campaign_unit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.unit_id}: {self.dossiers}"
+
+    def permission_unit(self) -> Unit:
+        return self.campaign.scope
+
+
+class Respondent(models.Model):
+    """An official asked to rate communes in an officials' survey.
+
+    `form_code` is the form they fill ("01" council delegates, "03" department leaders ...);
+    `units` are the communes they rate (none listed = every commune of the campaign). `token` is
+    their personal link: no account, nothing else identifies them on the form.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="respondents")
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("full name"), max_length=150)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    form_code = models.CharField(_("form code"), max_length=10)
+    units = models.ManyToManyField(
+        "orgunits.Unit", verbose_name=_("communes rated"), blank=True, related_name="+"
+    )
+    token = models.CharField(max_length=30, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
+        ordering = ["campaign", "form_code", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "code"], name="respondent_code_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
 
     def permission_unit(self) -> Unit:
         return self.campaign.scope

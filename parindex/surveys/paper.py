@@ -3,7 +3,8 @@
 Sheet "Phiếu" has the columns Số phiếu (the number printed on the form: it makes a re-import add
 nothing twice), Mã xã (the commune's code), Ngày (dd/mm/yyyy), then one column per question,
 headed by its code. Sheet "Hướng dẫn" lists every question with its text and allowed answers
-(codes, or their labels), and the communes with their codes.
+(codes, or their labels), and sheet "Mã xã" the communes with their codes (only those the person
+may key in, when they key in for some communes only).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from parindex.surveys.actions import campaign_communes
 from parindex.surveys.models import Campaign
 
 
-def template_xlsx(campaign: Campaign) -> bytes:
+def template_xlsx(campaign: Campaign, *, only: set[int] | None = None) -> bytes:
     spec = campaign.questionnaire.parsed()
     questions = [q for _s, q in spec.questions()]
     forms = Sheet(
@@ -39,7 +40,11 @@ def template_xlsx(campaign: Campaign) -> bytes:
     communes = Sheet(
         name="Mã xã",
         columns=("Mã xã", "Tên"),
-        rows=tuple((code, unit.name) for code, unit in sorted(campaign_communes(campaign).items())),
+        rows=tuple(
+            (code, unit.name)
+            for code, unit in sorted(campaign_communes(campaign).items())
+            if only is None or unit.pk in only
+        ),
         widths=(10, 40),
     )
     return render_xlsx([forms, guide, communes])

@@ -27,7 +27,9 @@ It stays within 0..100 and always contains p̂, unlike the textbook p̂ ± z√(
 p̂ = 50% give 36,64..63,36 (± 13,36 points). A weighted score has no such interval (low/high None).
 
 Sample size (Cochran): n0 = z²·p(1 − p) ÷ e², with the finite population correction
-n = n0 ÷ (1 + (n0 − 1) ÷ N), rounded up; N = dossiers handled in the year (None = infinite).
+n = n0 ÷ (1 + (n0 − 1) ÷ N), rounded up; N = dossiers handled in the year (None = infinite),
+p = 0,5 (the most cautious), z of the confidence level (`CONFIDENCE_Z`: 90% 1,645, 95% 1,96,
+99% 2,576). N = 300 at 95% and ±10 points: n0 = 96,04, n = 96,04 ÷ 1,3168 = 72,93… → 73.
 
 Rounding, the one documented step (as in `frameworks.rules`): every published number (pct, low,
 high, index) is rounded once, to 2 decimal places, half up (0,005 → 0,01), from its exact value.
@@ -48,6 +50,9 @@ from fractions import Fraction
 from parindex.surveys.spec import SATISFIED, SCALE5, Option, Question, QuestionnaireSpec
 
 Z95 = Decimal("1.96")
+# z of the confidence levels a computed sample size may use: two-sided standard normal quantiles,
+# to 3 decimal places as in survey manuals (90% 1,645; 95% 1,96; 99% 2,576).
+CONFIDENCE_Z = {90: Decimal("1.645"), 95: Z95, 99: Decimal("2.576")}
 SCALE5_CODES = frozenset(code for code, _label in SCALE5)
 PRECISION = 50  # significant digits of the Wilson bounds before their rounding
 _CENT = Decimal("0.01")
@@ -305,3 +310,12 @@ def cochran(
     if population is not None:
         needed = needed / (1 + (needed - 1) / population)
     return math.ceil(needed)
+
+
+def sample_size(population: int | None, *, confidence: int, margin_points: Decimal) -> int:
+    """Cochran's n for a confidence level (90, 95 or 99 %) and a margin of error in percentage
+    points (10 = ±10 points): `cochran` with z = CONFIDENCE_Z[confidence], e = margin ÷ 100.
+
+    Raises KeyError for another confidence level, ValueError for a margin outside (0, 100].
+    """
+    return cochran(population, margin_points / 100, z=CONFIDENCE_Z[confidence])

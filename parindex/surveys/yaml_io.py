@@ -16,6 +16,7 @@ problem, not something silently ignored.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +88,17 @@ def load_questionnaire(text: str | bytes) -> QuestionnaireSpec:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
+        detail = str(getattr(exc, "problem", "") or "")
+        mark = getattr(exc, "problem_mark", None)
+        if mark is not None:
+            problem = Problem("file.yaml_syntax_at", {"line": mark.line + 1, "detail": detail})
+            raise FrameworkFileError([FileIssue(problem, row=mark.line + 1)]) from None
         raise FrameworkFileError(
-            [FileIssue(Problem("file.yaml_syntax", {"detail": str(getattr(exc, "problem", ""))}))]
+            [FileIssue(Problem("file.yaml_syntax", {"detail": detail}))]
         ) from None
     reader = _Reader()
     if not isinstance(data, Mapping) or not isinstance(data.get("questionnaire"), Mapping):
-        raise FrameworkFileError([FileIssue(Problem("file.no_framework"))])
+        raise FrameworkFileError([FileIssue(Problem("file.no_questionnaire"))])
     head = data["questionnaire"]
     reader.keys(head, {"code", "name", "audience", "note"}, "")
     reader.keys(data, {"questionnaire", "sections"}, "")
@@ -148,6 +154,66 @@ def to_data(spec: QuestionnaireSpec) -> dict[str, Any]:
             for s in spec.sections
         ],
     }
+
+
+def to_yaml(spec: QuestionnaireSpec) -> str:
+    """The questionnaire as YAML to read and edit: what `load_questionnaire` reads back, without
+    the entries that hold their default (no options, required, not rated, no element)."""
+
+    def question(q: Question) -> dict[str, Any]:
+        data: dict[str, Any] = {"code": q.code, "text": q.text, "kind": q.kind}
+        if q.rated:
+            data["rated"] = True
+        if not q.required:
+            data["required"] = False
+        if q.options:
+            data["options"] = [
+                {"code": o.code, "label": o.label}
+                | ({} if o.weight is None else {"weight": o.weight})
+                for o in q.options
+            ]
+        return data
+
+    head: dict[str, Any] = {"code": spec.code, "name": spec.name, "audience": spec.audience}
+    if spec.note:
+        head["note"] = spec.note
+    sections = []
+    for s in spec.sections:
+        section: dict[str, Any] = {"code": s.code, "title": s.title}
+        if s.element:
+            section["element"] = s.element
+        section["questions"] = [question(q) for q in s.questions]
+        sections.append(section)
+    top = yaml.dump(
+        {"questionnaire": head},
+        Dumper=_Dumper,
+        default_flow_style=False,
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+    )
+    rest = yaml.dump(
+        {"sections": sections},
+        Dumper=_Dumper,
+        default_flow_style=None,  # an option on one line: {code: A, label: Tốt, weight: 1}
+        allow_unicode=True,
+        sort_keys=False,
+        width=100,
+    )
+    return top + rest
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes a Decimal weight as the number it is (1, 0.6), not as a quoted text."""
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+    text = format(value.normalize(), "f")
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    return dumper.represent_scalar(tag, text)
+
+
+_Dumper.add_representer(Decimal, _decimal)
 
 
 def from_data(data: Mapping[str, Any]) -> QuestionnaireSpec:
