@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from parindex.scoring.urls import public_urlpatterns
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("parindex.accounts.urls")),
@@ -13,6 +15,8 @@ urlpatterns = [
     path("danh-gia/", include("parindex.assessments.urls")),
     path("thong-bao/", include("parindex.notifications.urls")),
     path("khao-sat/", include("parindex.surveys.urls")),
+    path("ket-qua/", include("parindex.scoring.urls")),
+    path("cong-khai/", include((public_urlpatterns, "public"))),
 ]
 
 if settings.DEBUG:

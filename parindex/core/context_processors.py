@@ -16,6 +16,7 @@ NAV: list[tuple[str, Any, Perm | None]] = [
     ("frameworks:list", _("Frameworks"), Perm.VIEW_UNIT),
     ("assessments:cycles", _("Assessment"), Perm.VIEW_UNIT),
     ("surveys:campaigns", _("Surveys"), Perm.MANAGE_CAMPAIGNS),
+    ("scoring:cycles", _("Results"), Perm.VIEW_RESULTS),
     ("accounts:user_list", _("Accounts"), Perm.MANAGE_USERS),
     ("audit:list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]

@@ -135,9 +135,13 @@ def load_demo() -> dict[str, int]:
         from parindex.assessments.demo import load_demo_cycle
 
         cycles = load_demo_cycle()
+        from parindex.scoring.demo import load_demo_results
+
+        results = load_demo_results()
     return {
         "units": Unit.objects.count(),
         "users": users,
         "frameworks": frameworks,
         "cycles": cycles,
+        "results": results,
     }

@@ -9,7 +9,8 @@ sort, total and paste them. Each sheet has:
   fitted to the page width);
 - wrapped text and a thin grid, the rows named in `bold_rows` in bold;
 - Decimal and float values as numbers: "#,##0.00" when they have decimals and "0" when whole, so a
-  Vietnamese Excel shows 91,84 and a total can be summed; ints as "0"; dates as "dd/mm/yyyy"
+  Vietnamese Excel shows 91,84 and a total can be summed (a column given a format in `formats`
+  uses it instead, e.g. "0.00" so 12 reads 12,00 beside 10,85); ints as "0"; dates as "dd/mm/yyyy"
   (datetimes "dd/mm/yyyy hh:mm", written as the wall time of their own zone, since Excel has no
   time zones); None as an empty cell.
 
@@ -75,6 +76,8 @@ class Sheet:
     title: str = ""
     widths: tuple[float, ...] = ()
     bold_rows: tuple[int, ...] = ()
+    # Per column, the number format of its numbers ("" keeps the default); texts are untouched.
+    formats: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A ragged row would put values under the wrong header: refuse it here.
@@ -86,6 +89,8 @@ class Sheet:
                 raise ValueError(f"row {index} has {len(row)} cells for {width} columns")
         if self.widths and len(self.widths) != width:
             raise ValueError(f"{len(self.widths)} widths for {width} columns")
+        if self.formats and len(self.formats) != width:
+            raise ValueError(f"{len(self.formats)} formats for {width} columns")
 
 
 def safe_text(value: str) -> str:
@@ -159,6 +164,9 @@ def _fill(sheet: Worksheet, spec: Sheet) -> None:
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=header_row + 1 + index, column=column)
             _put(cell, value)
+            chosen = spec.formats[column - 1] if spec.formats else ""
+            if chosen and _is_number(value):
+                cell.number_format = chosen
             cell.alignment = _WRAP
             cell.border = _GRID
             if index in bold_rows:
@@ -211,6 +219,16 @@ def _put(cell: Any, value: object) -> None:
     else:
         # str, and anything else by its text (Django's lazy translations included).
         _put_text(cell, str(value))
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int)
 
 
 def _put_text(cell: Any, text: str) -> None:

@@ -126,6 +126,22 @@ class Tree:
             out[node.code] = tuple(chain)
         return out
 
+    @cached_property
+    def _applicable_by_group(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def applicable(self, group: str) -> frozenset[str]:
+        """Codes of the nodes that apply to the group (a node applies when it and its
+        ancestors do); computed once per group."""
+        found = self._applicable_by_group.get(group)
+        if found is None:
+            ok: set[str] = set()
+            for node in self.nodes:
+                if node.applies_to(group) and (not node.parent or node.parent in ok):
+                    ok.add(node.code)
+            found = self._applicable_by_group[group] = frozenset(ok)
+        return found
+
     def band_for(self, percent: Decimal) -> Band | None:
         return next((b for b in self.bands if percent >= b.minimum), None)
 
@@ -224,7 +240,7 @@ def compute(
     extra: Mapping[str, Any] | None = None,
 ) -> UnitResult:
     """One unit's index: points per node, per field, the total, the percentage and the band."""
-    applies = _applicable(tree, group)
+    applies = tree.applicable(group)
     sums: dict[str, Decimal] = {}
     maxima: dict[str, Decimal] = {}
     leaf_results: dict[str, NodeResult] = {}
@@ -281,15 +297,6 @@ def compute(
         band=tree.band_for(percent),
         extra=dict(extra or {}),
     )
-
-
-def _applicable(tree: Tree, group: str) -> set[str]:
-    """Codes of the nodes that apply to the group (a node applies when it and its ancestors do)."""
-    ok: set[str] = set()
-    for node in tree.nodes:
-        if node.applies_to(group) and (not node.parent or node.parent in ok):
-            ok.add(node.code)
-    return ok
 
 
 # --- ranking and classification ------------------------------------------------------------------

@@ -178,7 +178,7 @@ def prepare_publication(cycle: Cycle, *, by: User | None, reason: str = "") -> P
         publication = Publication.objects.create(
             cycle=cycle, version=last + 1, snapshot=data, reason=reason, prepared_by=by
         )
-        units = dict(Unit.objects.filter(code__in=board.by_unit).values_list("code", "pk"))
+        units = dict(Assessment.objects.filter(cycle=cycle).values_list("unit__code", "unit_id"))
         PublishedUnit.objects.bulk_create(
             PublishedUnit(
                 publication=publication,

@@ -124,6 +124,40 @@ def _cycle(w: World, *, foreign: bool = False) -> Cycle:
     return cycle
 
 
+def _published(w: World) -> int:
+    """The province's cycle with every result locked, version 1 published and version 2 (a
+    correction) awaiting the council, made on first use."""
+    from django.utils import timezone
+
+    from parindex.scoring import services
+    from parindex.scoring.models import Publication
+
+    cycle = _cycle(w)
+    if not Publication.objects.filter(cycle=cycle).exists():
+        cycle.assessments.update(status="locked", locked_at=timezone.now())
+        first = services.prepare_publication(cycle, by=None)
+        services.approve_publication(first, by=None)
+        services.publish(first, by=None)
+        services.prepare_publication(cycle, by=None, reason="Điều chỉnh")
+    return cycle.pk
+
+
+def _export_job(w: World) -> int:
+    """A finished export of the province's cycle."""
+    from parindex.scoring.models import ExportJob
+
+    job = ExportJob.objects.filter(cycle=_cycle(w)).first() or ExportJob.objects.create(
+        cycle=_cycle(w),
+        kind="scores_xlsx",
+        state="done",
+        progress=100,
+        filename="bang-diem.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        data=b"PK",
+    )
+    return job.pk
+
+
 def _assessment(w: World, *, foreign: bool = False) -> int:
     cycle = _cycle(w, foreign=foreign)
     return cycle.assessments.get(unit=w.commune_c if foreign else w.commune_a).pk
@@ -641,6 +675,111 @@ ROWS = [
 ]
 
 
+RESULT_READERS = {"system_admin", "secretariat", "appraiser", "council", "viewer"}
+PUBLIC = set(ROLES)
+
+ROWS += [
+    Row("scoring:cycles", lambda w: reverse("scoring:cycles"), EVERYONE),
+    Row(
+        "scoring:dashboard",
+        lambda w: reverse("scoring:dashboard", args=[_cycle(w).pk]),
+        RESULT_READERS,
+        denied=404,
+    ),
+    Row(
+        "scoring:scorecard",
+        lambda w: reverse("scoring:scorecard", args=[_cycle(w).pk, w.commune_a.code]),
+        RESULT_READERS | {"commune_leader", "commune_officer"},
+        denied=404,
+    ),
+    Row(
+        "scoring:what_if",
+        lambda w: reverse("scoring:what_if", args=[_cycle(w).pk, w.commune_a.code]) + "?sua=1.1.1",
+        RESULT_READERS | {"commune_leader", "commune_officer"},
+        denied=404,
+    ),
+    Row(
+        "scoring:publication",
+        lambda w: reverse("scoring:publication", args=[_published(w)]),
+        RESULT_READERS,
+        denied=404,
+    ),
+    Row(
+        "scoring:prepare",
+        lambda w: reverse("scoring:prepare", args=[_published(w)]),
+        MANAGERS,
+        method="post",
+        ok=302,
+        not_found={"commune_leader", "commune_officer", "no_role"},
+    ),
+    Row(
+        "scoring:approve",
+        lambda w: reverse("scoring:approve", args=[_published(w), 2]),
+        {"system_admin", "council"},
+        method="post",
+        data=lambda w: {"decision_kind": "approve", "decision": "NQ 1"},
+        ok=302,
+        not_found={"commune_leader", "commune_officer", "no_role"},
+    ),
+    Row(
+        "scoring:publish",
+        lambda w: reverse("scoring:publish", args=[_published(w), 2]),
+        MANAGERS,
+        method="post",
+        ok=302,
+        not_found={"commune_leader", "commune_officer", "no_role"},
+    ),
+    Row(
+        "scoring:ranking_settings",
+        lambda w: reverse("scoring:ranking_settings", args=[_cycle(w).pk]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"tie_break": ["1", "3"]},
+        ok=302,
+        not_found={"commune_leader", "commune_officer", "no_role"},
+    ),
+    Row(
+        "scoring:scorecard_pdf",
+        lambda w: reverse("scoring:scorecard_pdf", args=[_cycle(w).pk, w.commune_a.code]),
+        RESULT_READERS | {"commune_leader", "commune_officer"},
+        denied=404,
+    ),
+    Row(
+        "scoring:export",
+        lambda w: reverse("scoring:export", args=[_cycle(w).pk, "scores_xlsx"]),
+        RESULT_READERS,
+        method="post",
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "scoring:export_job",
+        lambda w: reverse("scoring:export_job", args=[_cycle(w).pk, _export_job(w)]),
+        RESULT_READERS,
+        denied=404,
+    ),
+    Row(
+        "scoring:export_file",
+        lambda w: reverse("scoring:export_file", args=[_cycle(w).pk, _export_job(w)]),
+        RESULT_READERS,
+        denied=404,
+    ),
+    Row("public:list", lambda w: reverse("public:list"), PUBLIC, anonymous=200),
+    Row(
+        "public:ranking",
+        lambda w: reverse("public:ranking", args=[_published(w)]),
+        PUBLIC,
+        anonymous=200,
+    ),
+    Row(
+        "public:scorecard",
+        lambda w: reverse("public:scorecard", args=[_published(w), w.commune_a.code]),
+        PUBLIC,
+        anonymous=200,
+    ),
+]
+
+
 # Views of another province's objects: only the system administrator gets through; for everyone
 # else a read is a 404 (we never confirm it exists) and a write a 403 or 404, never data.
 FOREIGN_ROWS = [
@@ -842,6 +981,181 @@ FOREIGN_ROWS += [
 ]
 
 
+FOREIGN_ROWS += [
+    Row(
+        "scoring:dashboard",
+        lambda w: reverse("scoring:dashboard", args=[_cycle(w, foreign=True).pk]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "scoring:scorecard",
+        lambda w: reverse("scoring:scorecard", args=[_cycle(w, foreign=True).pk, w.commune_c.code]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "scoring:prepare",
+        lambda w: reverse("scoring:prepare", args=[_cycle(w, foreign=True).pk]),
+        {"system_admin"},
+        method="post",
+        ok=302,
+        denied=404,
+    ),
+]
+
+
+def _questionnaire(w: World) -> int:
+    """The officials' questionnaire, stored on first use (no campaign uses it)."""
+    from parindex.surveys.actions import install_questionnaire
+    from parindex.surveys.yaml_io import shipped as shipped_questionnaire
+
+    return install_questionnaire(shipped_questionnaire("can-bo-2024.yaml")).pk
+
+
+def _officials_campaign(w: World, *, foreign: bool = False) -> int:
+    """An officials' survey of the province (or of the other province) with one respondent who
+    rates every commune, made on first use. Named so that `_campaign` never picks it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parindex.surveys.actions import add_respondent, install_questionnaire, open_campaign
+    from parindex.surveys.models import Campaign
+    from parindex.surveys.yaml_io import shipped as shipped_questionnaire
+
+    scope = w.other_province if foreign else w.province
+    campaign = Campaign.objects.filter(scope=scope, questionnaire__audience="officials").first()
+    if campaign is None:
+        campaign = open_campaign(
+            by=None,
+            questionnaire=install_questionnaire(shipped_questionnaire("can-bo-2024.yaml")),
+            scope=scope,
+            year=2025,
+            name="Đánh giá của cán bộ 2025",
+            opens_on=timezone.localdate() - dt.timedelta(days=30),
+            closes_on=timezone.localdate() + dt.timedelta(days=30),
+        )
+        add_respondent(campaign, by=None, name="Nguyễn Văn An", position="", form_code="01")
+    return campaign.pk
+
+
+def _respondent(w: World) -> list[int]:
+    from parindex.surveys.models import Respondent
+
+    campaign = _officials_campaign(w)
+    return [campaign, Respondent.objects.filter(campaign_id=campaign).first().pk]  # type: ignore[union-attr]
+
+
+def _respondent_token(w: World) -> str:
+    from parindex.surveys.models import Respondent
+
+    return Respondent.objects.get(campaign_id=_officials_campaign(w)).token
+
+
+# Questionnaires (shared reference data: read by every signed-in user, changed by those who manage
+# campaigns somewhere), sample sizes, who keys in paper forms, officials' respondents and their
+# personal links (no account).
+ROWS += [
+    Row("surveys:questionnaires", lambda w: reverse("surveys:questionnaires"), EVERYONE),
+    Row(
+        "surveys:questionnaire",
+        lambda w: reverse("surveys:questionnaire", args=[_questionnaire(w)]),
+        EVERYONE,
+    ),
+    Row(
+        "surveys:questionnaire_yaml",
+        lambda w: reverse("surveys:questionnaire_yaml", args=[_questionnaire(w)]),
+        EVERYONE,
+    ),
+    Row(
+        "surveys:questionnaire_edit",
+        lambda w: reverse("surveys:questionnaire_edit", args=[_questionnaire(w)]),
+        MANAGERS,
+    ),
+    Row(
+        "surveys:questionnaire_copy",
+        lambda w: reverse("surveys:questionnaire_copy", args=[_questionnaire(w)]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"code": "CB-2024-v2"},
+        ok=302,
+    ),
+    Row(
+        "surveys:questionnaire_upload", lambda w: reverse("surveys:questionnaire_upload"), MANAGERS
+    ),
+    Row(
+        "surveys:sample",
+        lambda w: reverse("surveys:sample", args=[_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:sample_template",
+        lambda w: reverse("surveys:sample_template", args=[_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:paper_entry",
+        lambda w: reverse("surveys:paper_entry", args=[_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:respondents",
+        lambda w: reverse("surveys:respondents", args=[_officials_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:respondents_template",
+        lambda w: reverse("surveys:respondents_template", args=[_officials_campaign(w)]),
+        MANAGERS,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:respondent_remove",
+        lambda w: reverse("surveys:respondent_remove", args=_respondent(w)),
+        MANAGERS,
+        method="post",
+        ok=302,
+        not_found=COMMUNE_ROLES,
+    ),
+    Row(
+        "surveys:respondent_home",
+        lambda w: reverse("surveys:respondent_home", args=[_respondent_token(w)]),
+        set(ROLES),
+        anonymous=200,
+    ),
+    Row(
+        "surveys:respondent_step",
+        lambda w: reverse(
+            "surveys:respondent_step", args=[_respondent_token(w), w.commune_a.code, 1]
+        ),
+        set(ROLES),
+        anonymous=200,
+    ),
+]
+
+FOREIGN_ROWS += [
+    Row(
+        f"surveys:{name}",
+        (lambda n: lambda w: reverse(f"surveys:{n}", args=[_campaign(w, foreign=True)]))(name),
+        {"system_admin"},
+        denied=404,
+    )
+    for name in ("sample", "paper_entry", "paper_template")
+] + [
+    Row(
+        "surveys:respondents",
+        lambda w: reverse("surveys:respondents", args=[_officials_campaign(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+]
+
+
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     resolver = resolver or get_resolver()
     names: set[str] = set()
@@ -880,7 +1194,21 @@ def _snapshot() -> tuple[object, ...]:
         AnswerDocument.objects.count(),
         Assignment.objects.count(),
         _survey_counts(),
+        _publications(),
+        _exports(),
     )
+
+
+def _exports() -> int:
+    from parindex.scoring.models import ExportJob
+
+    return ExportJob.objects.count()
+
+
+def _publications() -> list[tuple[int, str]]:
+    from parindex.scoring.models import Publication
+
+    return list(Publication.objects.values_list("pk", "state").order_by("pk"))
 
 
 def _survey_counts() -> tuple[int, int, int]:

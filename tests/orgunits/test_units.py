@@ -461,6 +461,7 @@ def test_load_demo_twice_is_idempotent(db: None) -> None:
     assert first["users"] == len(DEMO_USERS) == 8
     assert first["frameworks"] == 3
     assert first["cycles"] == 1
+    assert first["results"] == 2
     counts = (
         Unit.objects.count(),
         Succession.objects.count(),
@@ -470,7 +471,7 @@ def test_load_demo_twice_is_idempotent(db: None) -> None:
     )
     assert first["units"] == counts[0]
     second = load_demo()
-    assert second == {"units": counts[0], "users": 0, "frameworks": 0, "cycles": 0}
+    assert second == {"units": counts[0], "users": 0, "frameworks": 0, "cycles": 0, "results": 0}
     assert (
         Unit.objects.count(),
         Succession.objects.count(),
@@ -543,7 +544,7 @@ def test_load_demo_command(db: None) -> None:
     lines = out.getvalue().splitlines()
     assert lines[0] == (
         f"Demo loaded: {Unit.objects.count()} units, 8 new accounts, 3 new frameworks, "
-        "1 new assessment cycle."
+        "1 new assessment cycle, 2 new cycles with published results."
     )
     assert lines[1] == f"Demo accounts (password {DEMO_PASSWORD}):"
     assert lines[2].split() == ["quantri", "system_admin", "@", "31"]

@@ -116,3 +116,37 @@ def num(value: object) -> str:
         return str(value)
     places = 0 if number == number.to_integral() else -number.normalize().as_tuple().exponent  # type: ignore[operator]
     return number_format(number, min(int(places), 2), force_grouping=True)
+
+
+@register.filter
+def delta(now: object, before: object) -> str:
+    """A change with its sign and 2 decimals, the Vietnamese way: +1,25 · −0,50 · 0."""
+    try:
+        difference = Decimal(str(now)) - Decimal(str(before))
+    except InvalidOperation:
+        return "—"
+    if difference == 0:
+        return "0"
+    sign = "+" if difference > 0 else "−"
+    return f"{sign}{points(abs(difference))}"
+
+
+@register.filter
+def share(value: object, maximum: object) -> Decimal:
+    """value ÷ maximum × 100, 2 places half up (0 when the maximum is 0)."""
+    try:
+        top = Decimal(str(maximum))
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)
+    if top == 0:
+        return Decimal(0)
+    return (number * 100 / top).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def get(mapping: object, key: object) -> object:
+    """mapping[key] in a template ('' when missing): {{ names|get:code }}."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, key if isinstance(key, str) else "")
+    return ""

@@ -16,7 +16,8 @@ class Command(BaseCommand):
         result = load_demo()
         self.stdout.write(
             f"Demo loaded: {result['units']} units, {result['users']} new accounts, "
-            f"{result['frameworks']} new frameworks, {result['cycles']} new assessment cycle."
+            f"{result['frameworks']} new frameworks, {result['cycles']} new assessment cycle, "
+            f"{result['results']} new cycles with published results."
         )
         self.stdout.write(f"Demo accounts (password {DEMO_PASSWORD}):")
         for username, _name, _title, role, unit, _fields in DEMO_USERS:
