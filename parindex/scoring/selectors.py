@@ -153,7 +153,7 @@ def radar_chart(board: Board, result: UnitResult, labels: tuple[str, str]) -> di
     fields = result.fields
     return {
         "type": "radar",
-        "labels": [f"{f.code}. {f.title[:28]}" for f in fields],
+        "labels": [f.code for f in fields],  # the field codes, as in the tables: fit a phone
         "datasets": [
             {
                 "label": labels[0],
