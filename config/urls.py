@@ -16,6 +16,7 @@ urlpatterns = [
     path("thong-bao/", include("parindex.notifications.urls")),
     path("khao-sat/", include("parindex.surveys.urls")),
     path("ket-qua/", include("parindex.scoring.urls")),
+    path("ke-hoach/", include("parindex.plans.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
 ]
 

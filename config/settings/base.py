@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "parindex.notifications",
     "parindex.surveys",
     "parindex.scoring",
+    "parindex.plans",
     "parindex.core",
 ]
 
@@ -178,6 +179,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Background work: a database-backed worker (`manage.py db_worker`); RQ for scale.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Reminders: the cycle's deadlines are reminded 7, 3 and 1 days before (assessments/reminders.py);
+# a plan's open tasks every day from this many days before their due date, and daily once overdue
+# (`manage.py send_plan_reminders`, plans/reminders.py).
+PLAN_REMINDER_DAYS = int(os.environ.get("PLAN_REMINDER_DAYS", "7"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

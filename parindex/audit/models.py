@@ -54,6 +54,13 @@ class AuditAction(models.TextChoices):
     CAMPAIGN_DOSSIERS = "campaign.dossiers", _("Dossiers per commune entered")
     RESPONDENT_ADD = "respondent.add", _("Survey respondent added")
     RESPONDENT_REMOVE = "respondent.remove", _("Survey respondent removed")
+    PLAN_CREATE = "plan.create", _("Plan created")
+    PLAN_UPDATE = "plan.update", _("Plan changed")
+    PLAN_ISSUE = "plan.issue", _("Plan issued")
+    TARGET_CHANGE = "target.change", _("Plan target changed")
+    TARGET_REPORT = "target.report", _("Target value reported")
+    TASK_CHANGE = "task.change", _("Plan task changed")
+    REVIEW_SAVE = "review.save", _("Monthly review recorded")
 
 
 class AuditEntry(models.Model):

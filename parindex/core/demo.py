@@ -138,10 +138,14 @@ def load_demo() -> dict[str, int]:
         from parindex.scoring.demo import load_demo_results
 
         results = load_demo_results()
+        from parindex.plans.demo import load_demo_plans
+
+        plans = load_demo_plans()
     return {
         "units": Unit.objects.count(),
         "users": users,
         "frameworks": frameworks,
         "cycles": cycles,
         "results": results,
+        "plans": plans,
     }

@@ -23,10 +23,13 @@ summarised in docs/documents.md, so an officer can print, sign and stamp the fil
 
 Tables have a bordered grid and a bold header row that Word repeats at the top of every page; the
 ordinal column ("STT") is centred and the numeric columns right-aligned. Texts come in formatted
-(numbers the Vietnamese way, "91,84"); this module only lays them out.
+(numbers the Vietnamese way, "91,84"); this module only lays them out. Two merges are drawn, as the
+seeds' appendices have them: a header row of groups above the columns ("Trách nhiệm cụ thể" over
+its two columns, the other headers filling both rows), and rows written in one cell from the second
+column to the last (a group of tasks: "I | CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH").
 
-Not drawn: merged or multi-row table headers, the seal and signature images, and the layouts of
-specific kinds beyond the common one (a decision's "QUYẾT ĐỊNH:" line is a caller's section).
+Not drawn: other merges, the seal and signature images, and the layouts of specific kinds beyond
+the common one (a decision's "QUYẾT ĐỊNH:" line is a caller's section).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from docx.section import Section as DocxSection
 from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 FONT = "Times New Roman"
@@ -109,6 +113,12 @@ class Table:
     numeric: tuple[int, ...] = ()
     bold_rows: tuple[int, ...] = ()
     title: str = ""
+    # Rows written in one cell from the second column to the last (a group's heading); their
+    # cells after the second must be empty.
+    merged_rows: tuple[int, ...] = ()
+    # A header row above the columns: (text, first column, last column) spans those columns, and
+    # the headers of the other columns fill both header rows.
+    header_groups: tuple[tuple[str, int, int], ...] = ()
 
     def __post_init__(self) -> None:
         # A ragged row would silently shift cells under the wrong header: refuse it here.
@@ -122,6 +132,17 @@ class Table:
             raise ValueError(f"{len(self.widths_mm)} widths for {width} columns")
         if any(not 0 <= column < width for column in self.numeric):
             raise ValueError("a numeric column index is out of range")
+        for index in self.merged_rows:
+            if width < 3 or not 0 <= index < len(self.rows):
+                raise ValueError(f"row {index} cannot be merged")
+            if any(self.rows[index][2:]):  # the text would be lost in the merge
+                raise ValueError(f"merged row {index} has text after its second cell")
+        grouped: set[int] = set()
+        for _text, first, last in self.header_groups:
+            columns = set(range(first, last + 1))
+            if not 0 <= first <= last < width or columns & grouped:
+                raise ValueError(f"header group {first}-{last} is out of range or overlaps")
+            grouped |= columns
 
 
 @dataclass(frozen=True)
@@ -754,26 +775,31 @@ def _data_table(
 ) -> None:
     if caption and spec.title:
         _text(word, spec.title, size=size, bold=True, before=6, after=3, keep_with_next=True)
-    table = word.add_table(rows=1 + len(spec.rows), cols=len(spec.columns))
+    header_count = 2 if spec.header_groups else 1
+    table = word.add_table(rows=header_count + len(spec.rows), cols=len(spec.columns))
     table.style = "Table Grid"
     # Borders also directly on the table: they survive a style that a user's Word redefines.
     _set_borders(table, "single")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _set_widths(table, _column_widths(spec, room_mm))
 
-    header = table.rows[0]
-    # Repeat the header row on each page and keep it whole.
-    _add_row_property(header._tr, "w:cantSplit")
-    _add_row_property(header._tr, "w:tblHeader")
-    for cell, text in zip(header.cells, spec.columns, strict=True):
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _cell_text(cell, text, size=size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # Repeat the header rows on each page and keep them whole.
+    for header in table.rows[:header_count]:
+        _add_row_property(header._tr, "w:cantSplit")
+        _add_row_property(header._tr, "w:tblHeader")
+    _header_cells(table, spec, size=size)
 
     ordinal = spec.columns[0].strip().upper() in ORDINAL_HEADERS
     numeric = set(spec.numeric)
     bold_rows = set(spec.bold_rows)
-    for index, (row, values) in enumerate(zip(table.rows[1:], spec.rows, strict=True)):
-        for column, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+    merged_rows = set(spec.merged_rows)
+    body = table.rows[header_count:]
+    for index, (row, values) in enumerate(zip(body, spec.rows, strict=True)):
+        cells = list(row.cells)
+        if index in merged_rows:
+            # Merge the bare cells first: python-docx moves a cell's paragraphs into the merged one.
+            cells = [cells[0], cells[1].merge(cells[-1])]
+        for column, (cell, text) in enumerate(zip(cells, values, strict=False)):
             if column in numeric:
                 align = WD_ALIGN_PARAGRAPH.RIGHT
             elif column == 0 and ordinal:
@@ -781,7 +807,32 @@ def _data_table(
             else:
                 align = WD_ALIGN_PARAGRAPH.LEFT
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            _cell_text(cell, text, size=size, bold=index in bold_rows, align=align)
+            _cell_text(
+                cell, text, size=size, bold=index in bold_rows or index in merged_rows, align=align
+            )
+
+
+def _header_cells(table: DocxTable, spec: Table, *, size: float) -> None:
+    """The header: one row of the columns' names, or a row of groups above them."""
+
+    def put(cell: _Cell, text: str) -> None:
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _cell_text(cell, text, size=size, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    if not spec.header_groups:
+        for cell, text in zip(table.rows[0].cells, spec.columns, strict=True):
+            put(cell, text)
+        return
+    top, bottom = table.rows[0].cells, table.rows[1].cells
+    grouped: set[int] = set()
+    for text, first, last in spec.header_groups:
+        put(top[first].merge(top[last]) if last > first else top[first], text)
+        for column in range(first, last + 1):
+            put(bottom[column], spec.columns[column])
+            grouped.add(column)
+    for column, text in enumerate(spec.columns):
+        if column not in grouped:
+            put(top[column].merge(bottom[column]), text)
 
 
 def _cell_text(

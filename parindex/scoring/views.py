@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from parindex.accounts.permissions import Perm, can
 from parindex.assessments.models import Assessment, Cycle
+from parindex.plans.permissions import may_edit
 from parindex.scoring import reports, selectors, services
 from parindex.scoring.engine import (
     Board,
@@ -195,6 +196,7 @@ def scorecard(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "versions": selectors.published_versions(cycle, scope_user=scope_user),
         "group_names": _group_names(cycle),
         "version_param": _version_param(shown, cycle),
+        "can_plan": may_edit(request.user, assessment.unit),  # type: ignore[arg-type]
         "charts": {
             "radar": selectors.radar_chart(
                 shown.board, result, (result.name, _("Average of the scope"))

@@ -158,6 +158,46 @@ def _export_job(w: World) -> int:
     return job.pk
 
 
+def _plan(w: World, *, foreign: bool = False) -> int:
+    """A 2025 plan of commune A (or of the other province's commune) with a target and a task,
+    made on first use."""
+    import datetime as dt
+
+    from parindex.plans import actions as plan_actions
+    from parindex.plans.models import Plan
+    from parindex.plans.rules import Due
+
+    unit = w.commune_c if foreign else w.commune_a
+    plan = Plan.objects.filter(unit=unit).first()
+    if plan is None:
+        plan = plan_actions.create_plan(
+            by=None, unit=unit, year=2025, title="Kế hoạch CCHC năm 2025"
+        )
+        plan_actions.add_target(plan, by=None, name="Số hóa hồ sơ", target_text="90%")
+        plan_actions.add_task(
+            plan, by=None, title="Kế hoạch kiểm tra", due=Due("month", dt.date(2025, 3, 31))
+        )
+    return plan.pk
+
+
+def _plan_in_cycle(w: World) -> int:
+    """Commune A's 2025 plan, with the province's 2025 cycle open (what the plan feeds)."""
+    _cycle(w)
+    return _plan(w)
+
+
+def _target(w: World) -> int:
+    from parindex.plans.models import Target
+
+    return Target.objects.get(plan_id=_plan(w)).pk
+
+
+def _task(w: World, *, foreign: bool = False) -> int:
+    from parindex.plans.models import Task
+
+    return Task.objects.get(plan_id=_plan(w, foreign=foreign)).pk
+
+
 def _assessment(w: World, *, foreign: bool = False) -> int:
     cycle = _cycle(w, foreign=foreign)
     return cycle.assessments.get(unit=w.commune_c if foreign else w.commune_a).pk
@@ -780,6 +820,99 @@ ROWS += [
 ]
 
 
+PLAN_READERS = EVERYONE - {"no_role"}
+PLAN_EDITORS = {"system_admin", "secretariat", "commune_leader", "commune_officer"}
+NOT_THEIRS = {"no_role"}
+
+ROWS += [
+    Row("plans:plans", lambda w: reverse("plans:plans"), EVERYONE),
+    Row(
+        "plans:plan_create",
+        lambda w: reverse("plans:plan_create"),
+        PLAN_EDITORS,
+    ),
+    Row(
+        "plans:plan",
+        lambda w: reverse("plans:plan", args=[_plan(w)]),
+        PLAN_READERS,
+        denied=404,
+    ),
+    Row(
+        "plans:plan_edit",
+        lambda w: reverse("plans:plan_edit", args=[_plan(w)]),
+        PLAN_EDITORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:plan_issue",
+        lambda w: reverse("plans:plan_issue", args=[_plan(w)]),
+        PLAN_EDITORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:target_create",
+        lambda w: reverse("plans:target_create", args=[_plan(w)]),
+        PLAN_EDITORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:target_report",
+        lambda w: reverse("plans:target_report", args=[_plan(w), _target(w)]),
+        PLAN_READERS,
+        denied=404,
+    ),
+    Row(
+        "plans:task_create",
+        lambda w: reverse("plans:task_create", args=[_plan(w)]),
+        PLAN_EDITORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:task_edit",
+        lambda w: reverse("plans:task_edit", args=[_plan(w), _task(w)]),
+        PLAN_READERS,
+        denied=404,
+    ),
+    Row(
+        "plans:task_status",
+        lambda w: reverse("plans:task_status", args=[_plan(w), _task(w)]),
+        PLAN_EDITORS,
+        method="post",
+        data=lambda w: {"status": "doing"},
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:board",
+        lambda w: reverse("plans:board", args=[_plan(w)]),
+        PLAN_READERS,
+        denied=404,
+    ),
+    Row(
+        "plans:calendar",
+        lambda w: reverse("plans:calendar", args=[_plan(w)]),
+        PLAN_READERS,
+        denied=404,
+    ),
+    Row(
+        "plans:feed",
+        lambda w: reverse("plans:feed", args=[_plan_in_cycle(w)]),
+        PLAN_EDITORS,
+        method="post",
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:improve",
+        lambda w: reverse("plans:improve", args=[_cycle(w).pk, w.commune_a.code]),
+        PLAN_EDITORS,
+        method="post",
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+]
+
+
 # Views of another province's objects: only the system administrator gets through; for everyone
 # else a read is a 404 (we never confirm it exists) and a write a 403 or 404, never data.
 FOREIGN_ROWS = [
@@ -1155,6 +1288,176 @@ FOREIGN_ROWS += [
     ),
 ]
 
+# The monthly review of a commune's criteria (plans): read by the roles covering the commune,
+# kept by its officers and leader or the secretariat above.
+REVIEW_KEEPERS = {"system_admin", "secretariat", "commune_leader", "commune_officer"}
+
+
+def _review(w: World, *, foreign: bool = False) -> list[object]:
+    """A review of April 2025 of the cycle's first commune, kept on first use."""
+    from parindex.plans.actions import save_review
+    from parindex.plans.models import Review
+    from parindex.plans.review import review_items
+
+    cycle = _cycle(w, foreign=foreign)
+    commune = w.commune_c if foreign else w.commune_a
+    if not Review.objects.filter(cycle=cycle, unit=commune, month="2025-04").exists():
+        items = review_items(cycle, commune, "2025-04")
+        save_review(by=None, unit=commune, cycle=cycle, month="2025-04", items=items, note="")
+    return [cycle.pk, commune.code, "2025-04"]
+
+
+ROWS += [
+    Row(
+        "plans:review",
+        lambda w: reverse("plans:review", args=[_cycle(w).pk, w.commune_a.code]) + "?thang=2025-04",
+        UNIT_READERS,
+        denied=404,
+    ),
+    Row(
+        "plans:review",
+        lambda w: reverse("plans:review", args=[_cycle(w).pk, w.commune_a.code]),
+        REVIEW_KEEPERS,
+        method="post",
+        data=lambda w: {"thang": "2025-04", "note": "Đã rà soát."},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "plans:review_saved",
+        lambda w: reverse("plans:review_saved", args=_review(w)),
+        UNIT_READERS,
+        denied=404,
+    ),
+]
+
+FOREIGN_ROWS += [
+    Row(
+        "plans:review",
+        lambda w: reverse("plans:review", args=[_cycle(w, foreign=True).pk, w.commune_c.code]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "plans:review",
+        lambda w: reverse("plans:review", args=[_cycle(w, foreign=True).pk, w.commune_c.code]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"thang": "2025-04", "note": "Đã rà soát."},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "plans:review_saved",
+        lambda w: reverse("plans:review_saved", args=_review(w, foreign=True)),
+        {"system_admin"},
+        denied=404,
+    ),
+]
+
+
+FOREIGN_ROWS += [
+    Row(
+        "plans:plan",
+        lambda w: reverse("plans:plan", args=[_plan(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "plans:task_status",
+        lambda w: reverse(
+            "plans:task_status", args=[_plan(w, foreign=True), _task(w, foreign=True)]
+        ),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"status": "doing"},
+        ok=302,
+        denied=404,
+    ),
+]
+
+
+def _plan_tasks_file(w: World) -> dict[str, object]:
+    """A Phụ lục 2 workbook of one group and one task of 2025, as an upload."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["TT", "Nhiệm vụ", "Hoạt động/sản phẩm", "Cơ quan chủ trì", "Cơ quan phối hợp"])
+    sheet["F1"] = "Thời gian thực hiện"
+    sheet.append(["I", "CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH"])
+    sheet.append(["1", "Kế hoạch tuyên truyền CCHC", "Kế hoạch", "Văn hóa", "", "Tháng 3/2025"])
+    out = io.BytesIO()
+    book.save(out)
+    return {"file": SimpleUploadedFile("nhiem-vu.xlsx", out.getvalue())}
+
+
+# A plan's files (plans/views_files.py): the templates and the imports are for those who change the
+# plan, the Word document for its readers.
+ROWS += [
+    Row(
+        "plans:tasks_template",
+        lambda w: reverse("plans:tasks_template", args=[_plan(w)]),
+        PLAN_EDITORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:targets_template",
+        lambda w: reverse("plans:targets_template", args=[_plan(w)]),
+        PLAN_EDITORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:import_tasks",
+        lambda w: reverse("plans:import_tasks", args=[_plan(w)]),
+        PLAN_EDITORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:import_tasks",
+        lambda w: reverse("plans:import_tasks", args=[_plan(w)]),
+        PLAN_EDITORS,
+        method="post",
+        data=_plan_tasks_file,
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:import_targets",
+        lambda w: reverse("plans:import_targets", args=[_plan(w)]),
+        PLAN_EDITORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "plans:export_docx",
+        lambda w: reverse("plans:export_docx", args=[_plan(w)]),
+        PLAN_READERS,
+        denied=404,
+    ),
+]
+
+FOREIGN_ROWS += [
+    Row(
+        "plans:export_docx",
+        lambda w: reverse("plans:export_docx", args=[_plan(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "plans:import_tasks",
+        lambda w: reverse("plans:import_tasks", args=[_plan(w, foreign=True)]),
+        {"system_admin"},
+        method="post",
+        data=_plan_tasks_file,
+        ok=302,
+        denied=404,
+    ),
+]
+
 
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     resolver = resolver or get_resolver()
@@ -1196,6 +1499,19 @@ def _snapshot() -> tuple[object, ...]:
         _survey_counts(),
         _publications(),
         _exports(),
+        _plan_counts(),
+    )
+
+
+def _plan_counts() -> tuple[object, ...]:
+    from parindex.plans.models import Plan, Review, Target, TargetReport, Task
+
+    return (
+        Plan.objects.count(),
+        Target.objects.count(),
+        TargetReport.objects.count(),
+        list(Task.objects.values_list("pk", "status", "title").order_by("pk")),
+        Review.objects.count(),
     )
 
 
