@@ -17,6 +17,8 @@ urlpatterns = [
     path("khao-sat/", include("parindex.surveys.urls")),
     path("ket-qua/", include("parindex.scoring.urls")),
     path("ke-hoach/", include("parindex.plans.urls")),
+    path("thi-dua/", include("parindex.awards.urls")),
+    path("", include("parindex.api.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
 ]
 

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "parindex.surveys",
     "parindex.scoring",
     "parindex.plans",
+    "parindex.awards",
+    "parindex.api",
+    "ninja",
     "parindex.core",
 ]
 
@@ -183,6 +186,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db
 # a plan's open tasks every day from this many days before their due date, and daily once overdue
 # (`manage.py send_plan_reminders`, plans/reminders.py).
 PLAN_REMINDER_DAYS = int(os.environ.get("PLAN_REMINDER_DAYS", "7"))
+# The REST API: requests a token may make per minute (then 429 with Retry-After).
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "120"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

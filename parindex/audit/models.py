@@ -61,6 +61,18 @@ class AuditAction(models.TextChoices):
     TARGET_REPORT = "target.report", _("Target value reported")
     TASK_CHANGE = "task.change", _("Plan task changed")
     REVIEW_SAVE = "review.save", _("Monthly review recorded")
+    AWARD_CAMPAIGN_CREATE = "award_campaign.create", _("Emulation campaign created")
+    AWARD_CAMPAIGN_UPDATE = "award_campaign.update", _("Emulation campaign changed")
+    AWARD_CAMPAIGN_STATUS = "award_campaign.status", _("Emulation campaign status changed")
+    AWARD_RULE_CHANGE = "award_rule.change", _("Award eligibility rule changed")
+    NOMINATION_CREATE = "nomination.create", _("Award nomination drafted")
+    NOMINATION_UPDATE = "nomination.update", _("Award nomination changed")
+    NOMINATION_DOCUMENT = "nomination.document", _("Nomination documents changed")
+    NOMINATION_SUBMIT = "nomination.submit", _("Award nomination submitted")
+    NOMINATION_VOTE = "nomination.vote", _("Council vote on a nomination recorded")
+    NOMINATION_DECIDE = "nomination.decide", _("Award nomination decided")
+    API_TOKEN_CREATE = "api_token.create", _("API token created")
+    API_TOKEN_REVOKE = "api_token.revoke", _("API token revoked")
 
 
 class AuditEntry(models.Model):

@@ -18,6 +18,7 @@ NAV: list[tuple[str, Any, Perm | None]] = [
     ("surveys:campaigns", _("Surveys"), Perm.MANAGE_CAMPAIGNS),
     ("scoring:cycles", _("Results"), Perm.VIEW_RESULTS),
     ("plans:plans", _("Plans"), Perm.VIEW_UNIT),
+    ("awards:campaigns", _("Emulation"), Perm.VIEW_UNIT),
     ("accounts:user_list", _("Accounts"), Perm.MANAGE_USERS),
     ("audit:list", _("Audit trail"), Perm.VIEW_AUDIT),
 ]

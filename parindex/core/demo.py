@@ -141,6 +141,9 @@ def load_demo() -> dict[str, int]:
         from parindex.plans.demo import load_demo_plans
 
         plans = load_demo_plans()
+        from parindex.awards.demo import load_demo_awards
+
+        awards = load_demo_awards()
     return {
         "units": Unit.objects.count(),
         "users": users,
@@ -148,4 +151,5 @@ def load_demo() -> dict[str, int]:
         "cycles": cycles,
         "results": results,
         "plans": plans,
+        "awards": awards,
     }

@@ -1459,6 +1459,352 @@ FOREIGN_ROWS += [
 ]
 
 
+# Emulation campaigns and awards (awards): read by the issuer's roles and the competing communes;
+# managed by the secretariat; nominations by the commune's leader and officers; the council votes
+# and decides; the review and the decision files for the issuer's roles.
+AWARD_SCOPE = {"system_admin", "secretariat", "appraiser", "council", "viewer"}
+NOMINATORS = {"system_admin", "commune_leader", "commune_officer"}
+AWARD_COUNCIL = {"system_admin", "council"}
+
+
+def _award_campaign(w: World, *, foreign: bool = False) -> int:
+    """An open campaign of the province on its published 2025 results (of the other province on
+    its open cycle), with seed 004's rule and one required document, made on first use."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from parindex.awards import actions as award_actions
+    from parindex.awards.eligibility import SEED_004
+    from parindex.awards.models import Campaign
+
+    issuer = w.other_province if foreign else w.province
+    campaign = Campaign.objects.filter(issuer=issuer).first()
+    if campaign is None:
+        cycle = _cycle(w, foreign=True) if foreign else Cycle.objects.get(pk=_published(w))
+        today = timezone.localdate()
+        campaign = award_actions.create_campaign(
+            by=None,
+            issuer=issuer,
+            cycle=cycle,
+            name="Thi đua CCHC năm 2025",
+            period_from=today - dt.timedelta(days=30),
+            period_to=today + dt.timedelta(days=30),
+            nomination_deadline=today + dt.timedelta(days=10),
+            award_forms=["Giấy khen"],
+            required_documents=["Tờ trình đề nghị khen thưởng"],
+        )
+        award_actions.save_rule(campaign, by=None, data=SEED_004)
+        campaign = award_actions.set_campaign_status(campaign, by=None, to="open")
+    return campaign.pk
+
+
+def _award_nomination(w: World, *, submitted: bool = False, foreign: bool = False) -> int:
+    """Commune A's draft nomination of itself with its required document (complete), or a
+    submitted one of a person (of the other province's commune when foreign)."""
+    from parindex.awards import actions as award_actions
+    from parindex.awards.models import Campaign, Nomination
+
+    campaign = Campaign.objects.get(pk=_award_campaign(w, foreign=foreign))
+    commune = w.commune_c if foreign else w.commune_a
+    kind = "person" if submitted else "unit"
+    nomination = Nomination.objects.filter(campaign=campaign, kind=kind).first()
+    if nomination is None:
+        nomination = award_actions.create_nomination(
+            campaign,
+            by=None,
+            unit=commune,
+            kind=kind,
+            award_form="Giấy khen",
+            name="Nguyễn Văn A" if submitted else "",
+            position="Chủ tịch UBND xã" if submitted else "",
+        )
+        document = Document.objects.filter(unit=commune).order_by("pk").first()
+        assert document is not None
+        award_actions.cite_document(
+            nomination, document, by=None, requirement="Tờ trình đề nghị khen thưởng"
+        )
+        if submitted:
+            nomination = award_actions.submit_nomination(nomination, by=None)
+    return nomination.pk
+
+
+def _award_citation(w: World) -> list[int]:
+    from parindex.awards.models import NominationDocument
+
+    nomination = _award_nomination(w)
+    return [nomination, NominationDocument.objects.get(nomination_id=nomination).pk]
+
+
+def _award_campaign_form(w: World) -> dict[str, object]:
+    return {
+        "issuer": w.province.pk,
+        "cycle": _published(w),
+        "name": "Thi đua CCHC năm 2026",
+        "period_from": "01/01/2026",
+        "period_to": "31/12/2026",
+        "nomination_deadline": "15/12/2026",
+        "for_collectives": "on",
+        "award_forms": "Giấy khen của Chủ tịch UBND tỉnh",
+        "required_documents": "Tờ trình đề nghị khen thưởng",
+    }
+
+
+def _award_upload(w: World) -> dict[str, object]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _award_nomination(w)
+    return {"file": SimpleUploadedFile("bao-cao.pdf", PDF), "requirement": ""}
+
+
+ROWS += [
+    Row("awards:campaigns", lambda w: reverse("awards:campaigns"), EVERYONE),
+    Row("awards:campaign_create", lambda w: reverse("awards:campaign_create"), MANAGERS),
+    Row(
+        "awards:campaign_create",
+        # The cycle is made before the snapshot (the form's data is read after it).
+        lambda w: (_published(w), reverse("awards:campaign_create"))[1],
+        MANAGERS,
+        method="post",
+        data=_award_campaign_form,
+        ok=302,
+    ),
+    Row(
+        "awards:campaign",
+        lambda w: reverse("awards:campaign", args=[_award_campaign(w)]),
+        UNIT_READERS,
+        denied=404,
+    ),
+    Row(
+        "awards:campaign_edit",
+        lambda w: reverse("awards:campaign_edit", args=[_award_campaign(w)]),
+        MANAGERS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:campaign_status",
+        lambda w: reverse("awards:campaign_status", args=[_award_campaign(w)]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"to": "closed"},
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:rules",
+        lambda w: reverse("awards:rules", args=[_award_campaign(w)]),
+        MANAGERS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:rules",
+        lambda w: reverse("awards:rules", args=[_award_campaign(w)]),
+        MANAGERS,
+        method="post",
+        data=lambda w: {"applies_to": "both", "text": "percent: 85"},
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:targets",
+        lambda w: reverse("awards:targets", args=[_award_campaign(w)]),
+        MANAGERS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:review",
+        lambda w: reverse("awards:review", args=[_award_campaign(w)]),
+        AWARD_SCOPE,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:export_docx",
+        lambda w: reverse("awards:export_docx", args=[_award_campaign(w)]),
+        AWARD_SCOPE,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:export_xlsx",
+        lambda w: reverse("awards:export_xlsx", args=[_award_campaign(w)]),
+        AWARD_SCOPE,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination_create",
+        lambda w: reverse("awards:nomination_create", args=[_award_campaign(w)]),
+        NOMINATORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination_create",
+        lambda w: reverse("awards:nomination_create", args=[_award_campaign(w)]),
+        NOMINATORS,
+        method="post",
+        data=lambda w: {"unit": w.commune_a.pk, "kind": "unit", "award_form": "Giấy khen"},
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination",
+        lambda w: reverse("awards:nomination", args=[_award_nomination(w)]),
+        UNIT_READERS,
+        denied=404,
+    ),
+    Row(
+        "awards:nomination_edit",
+        lambda w: reverse("awards:nomination_edit", args=[_award_nomination(w)]),
+        NOMINATORS,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination_cite",
+        lambda w: reverse("awards:nomination_cite", args=[_award_nomination(w)]),
+        NOMINATORS,
+        method="post",
+        data=lambda w: {"document": _document(w), "requirement": ""},
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination_upload",
+        lambda w: reverse("awards:nomination_upload", args=[_award_nomination(w)]),
+        NOMINATORS,
+        method="post",
+        data=_award_upload,
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination_uncite",
+        lambda w: reverse("awards:nomination_uncite", args=_award_citation(w)),
+        NOMINATORS,
+        method="post",
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination_submit",
+        lambda w: reverse("awards:nomination_submit", args=[_award_nomination(w)]),
+        NOMINATORS,
+        method="post",
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination_vote",
+        lambda w: reverse("awards:nomination_vote", args=[_award_nomination(w, submitted=True)]),
+        AWARD_COUNCIL,
+        method="post",
+        data=lambda w: {"votes_for": "5", "votes_against": "1", "votes_abstain": "0"},
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+    Row(
+        "awards:nomination_decide",
+        lambda w: reverse("awards:nomination_decide", args=[_award_nomination(w, submitted=True)]),
+        AWARD_COUNCIL,
+        method="post",
+        data=lambda w: {"outcome": "accepted", "reason": "Đủ điều kiện"},
+        ok=302,
+        not_found=NOT_THEIRS,
+    ),
+]
+
+FOREIGN_ROWS += [
+    Row(
+        "awards:campaign",
+        lambda w: reverse("awards:campaign", args=[_award_campaign(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "awards:rules",
+        lambda w: reverse("awards:rules", args=[_award_campaign(w, foreign=True)]),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"applies_to": "both", "text": "percent: 85"},
+        ok=302,
+        denied=404,
+    ),
+    Row(
+        "awards:nomination",
+        lambda w: reverse("awards:nomination", args=[_award_nomination(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "awards:nomination_decide",
+        lambda w: reverse(
+            "awards:nomination_decide", args=[_award_nomination(w, submitted=True, foreign=True)]
+        ),
+        {"system_admin"},
+        method="post",
+        data=lambda w: {"outcome": "rejected", "reason": "Chưa đủ điều kiện"},
+        ok=302,
+        denied=404,
+    ),
+]
+
+
+# The REST API (api): the token pages are every account's own (a token of someone else is a 404);
+# the API operations (namespace "v1") answer only to a bearer token, so a logged-in session gets
+# 401 on every one of them — their scoping, token by token, is tested in tests/api. The schema and
+# its documentation page are public.
+def _api_token_of(w: World, key: str) -> int:
+    from parindex.api.actions import create_token
+
+    return create_token(user=w.users[key], name="matrix")[0].pk
+
+
+def _api_url(path: str) -> Callable[[World], str]:
+    return lambda w: path.format(unit=w.commune_a.pk)
+
+
+API_OPERATIONS = {
+    "v1:units": ("get", "/api/v1/units"),
+    "v1:unit": ("get", "/api/v1/units/{unit}"),
+    "v1:frameworks": ("get", "/api/v1/frameworks"),
+    "v1:framework": ("get", "/api/v1/frameworks/1"),
+    "v1:framework_yaml": ("get", "/api/v1/frameworks/1/export.yaml"),
+    "v1:cycles": ("get", "/api/v1/cycles"),
+    "v1:cycle": ("get", "/api/v1/cycles/1"),
+    "v1:versions": ("get", "/api/v1/cycles/1/versions"),
+    "v1:ranking": ("get", "/api/v1/cycles/1/ranking"),
+    "v1:assessments": ("get", "/api/v1/assessments"),
+    "v1:assessment": ("get", "/api/v1/assessments/1"),
+    "v1:answer": ("put", "/api/v1/answers/1"),
+    "v1:documents": ("post", "/api/v1/assessments/1/documents"),
+    "v1:document": ("get", "/api/v1/documents/1"),
+    "v1:document_file": ("get", "/api/v1/documents/1/file"),
+    "v1:campaigns": ("get", "/api/v1/campaigns"),
+    "v1:responses": ("post", "/api/v1/campaigns/1/responses"),
+    "v1:plans": ("get", "/api/v1/plans"),
+    "v1:plan": ("get", "/api/v1/plans/1"),
+    "v1:task": ("patch", "/api/v1/tasks/1"),
+    "v1:target_report": ("post", "/api/v1/targets/1/reports"),
+}
+
+ROWS += [
+    Row("api:tokens", lambda w: reverse("api:tokens"), EVERYONE),
+    Row(
+        "api:token_revoke",
+        lambda w: reverse("api:token_revoke", args=[_api_token_of(w, "viewer")]),
+        {"viewer"},
+        method="post",
+        ok=302,
+        denied=404,
+    ),
+    Row("v1:openapi-json", lambda w: "/api/v1/openapi.json", EVERYONE, anonymous=200),
+    Row("v1:openapi-view", lambda w: "/api/v1/docs", EVERYONE, anonymous=200),
+    # ninja names its root for reversing only: nothing is served there
+    Row("v1:api-root", lambda w: "/api/v1/", set(), denied=404, anonymous=404),
+    *(
+        Row(name, _api_url(path), set(), method=method, denied=401, anonymous=401)
+        for name, (method, path) in API_OPERATIONS.items()
+    ),
+]
+
+
 def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
     resolver = resolver or get_resolver()
     names: set[str] = set()
@@ -1500,6 +1846,27 @@ def _snapshot() -> tuple[object, ...]:
         _publications(),
         _exports(),
         _plan_counts(),
+        _award_counts(),
+    )
+
+
+def _award_counts() -> tuple[object, ...]:
+    from parindex.awards.models import (
+        Campaign,
+        CampaignTarget,
+        CouncilRecord,
+        EligibilityRule,
+        Nomination,
+        NominationDocument,
+    )
+
+    return (
+        list(Campaign.objects.values_list("pk", "status", "name").order_by("pk")),
+        list(EligibilityRule.objects.values_list("pk", "data").order_by("pk")),
+        CampaignTarget.objects.count(),
+        list(Nomination.objects.values_list("pk", "status", "name").order_by("pk")),
+        NominationDocument.objects.count(),
+        CouncilRecord.objects.count(),
     )
 
 
