@@ -702,8 +702,10 @@ def scorecard_context(
     cycle_meta: Mapping[str, Any] | None = None,
     history: Sequence[YearPoint] | None = None,
     previous: Before | UnitResult | None = None,
+    show_rank: bool = True,
 ) -> dict[str, Any]:
-    """What the scorecard shows, as texts and widths ready for the template."""
+    """What the scorecard shows, as texts and widths ready for the template (`show_rank` False:
+    no rank, e.g. a commune's own scorecard before publication)."""
     result = board.result(unit_code)
     if result is None:
         raise ExportError(_("This commune has no result in this cycle."))
@@ -729,11 +731,11 @@ def scorecard_context(
                 "full": node.full,
             }
         )
-    rank = board.ranks.get(result.unit)
+    rank = board.ranks.get(result.unit) if show_rank else None
     in_group = [r for r in board.results if r.group == result.group]
     group_name = GROUP_NAMES.get(result.group, result.group)
     group_rank = ""
-    if result.group and len(board.groups) > 1:
+    if show_rank and result.group and len(board.groups) > 1:
         group_rank = f"{board.group_ranks.get(result.unit)}/{len(in_group)} ({group_name.lower()})"
     trend = _trend(history, year, result, rank)
     headline_change = ""
@@ -923,10 +925,16 @@ def scorecard_pdf(
     cycle_meta: Mapping[str, Any] | None = None,
     history: Sequence[YearPoint] | None = None,
     previous: Before | UnitResult | None = None,
+    show_rank: bool = True,
 ) -> bytes:
     """One commune's one-page A4 scorecard as PDF bytes."""
     context = scorecard_context(
-        board, unit_code, cycle_meta=cycle_meta, history=history, previous=previous
+        board,
+        unit_code,
+        cycle_meta=cycle_meta,
+        history=history,
+        previous=previous,
+        show_rank=show_rank,
     )
     document, _used = fit_scorecard(context)
     return bytes(document.write_pdf())

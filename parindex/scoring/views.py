@@ -474,14 +474,11 @@ def scorecard_file(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     shown = selectors.shown_board(cycle, request.GET.get("phien-ban"), scope_user=scope_user)
     if shown.board.result(code) is None:
         raise Http404
-    if not (scope_user or not shown.live):
-        # A commune's own draft scorecard shows no rank: built from its result alone.
-        board = Board(shown.board.tree, (shown.board.result(code),))  # type: ignore[arg-type]
-    else:
-        board = shown.board
     data = reports.scorecard_pdf(
-        board,
+        shown.board,
         code,
+        # A commune sees its rank once published; the scope's users always.
+        show_rank=scope_user or not shown.live,
         cycle_meta=reports.cycle_meta_of(cycle, shown.publication),
         history=services.history(assessment.unit),
         previous=services.previous_result(cycle, assessment.unit),

@@ -515,3 +515,11 @@ def test_nothing_is_queued_for_an_unknown_kind_or_another_cycles_result(scored, 
     with pytest.raises(ExportError):
         queue_export(scored.cycle, "scores_xlsx", by=None, publication=other)
     assert not ExportJob.objects.exists()
+
+
+def test_a_scorecard_can_leave_the_rank_out(board):
+    shown = reports.scorecard_context(board, "PM")
+    hidden = reports.scorecard_context(board, "PM", show_rank=False)
+    assert shown["rank"].endswith(f"/{len(board.results)}")
+    assert hidden["rank"] == ""
+    assert hidden["group_rank"] == ""
