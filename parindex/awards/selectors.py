@@ -87,7 +87,7 @@ def previous_results(cycle: Cycle, units: Sequence[Unit]) -> dict[int, scoring.B
     each publication's board parsed once)."""
     year = cycle.year
     ids = [u.pk for u in units]
-    found = scoring._published_for(year, ids)
+    found = scoring.published_for(year, ids)
     out: dict[int, scoring.Before] = {}
     missing: list[Unit] = []
     for unit in units:
@@ -107,7 +107,7 @@ def previous_results(cycle: Cycle, units: Sequence[Unit]) -> dict[int, scoring.B
     )
     if not links:
         return out
-    older = scoring._published_for(year, [link.predecessor_id for link in links])
+    older = scoring.published_for(year, [link.predecessor_id for link in links])
     for unit in missing:
         parts: list[tuple[UnitResult, Decimal]] = []
         names: list[str] = []

@@ -72,19 +72,24 @@ def _value(target: Target, result: UnitResult, rank: int | None) -> Decimal | No
     return percent_of(node.points, node.maximum)
 
 
+def cycle_of(plan: Plan) -> Cycle | None:
+    """The assessment cycle of the plan's unit in the plan's year (the latest opened)."""
+    assessment = (
+        Assessment.objects.filter(unit=plan.unit, cycle__year=plan.year)
+        .select_related("cycle__framework", "cycle__scope")
+        .order_by("-cycle__created_at")
+        .first()
+    )
+    return assessment.cycle if assessment else None
+
+
 def measure_from_index(target: Target, cache: dict[str, Any] | None = None) -> Measured:
     """A target pointing at the index, measured from the results of the plan's year."""
     cache = {} if cache is None else cache
     plan = target.plan
     key = "cycle"
     if key not in cache:
-        assessment = (
-            Assessment.objects.filter(unit=plan.unit, cycle__year=plan.year)
-            .select_related("cycle__framework", "cycle__scope")
-            .order_by("-cycle__created_at")
-            .first()
-        )
-        cache[key] = assessment.cycle if assessment else None
+        cache[key] = cycle_of(plan)
         cache["board"] = _board_for(cache[key]) if cache[key] else None
         cache["before"] = scoring.previous_result(cache[key], plan.unit) if cache[key] else None
     cycle, shown, before = cache["cycle"], cache["board"], cache["before"]

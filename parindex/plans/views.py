@@ -125,16 +125,6 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_form.html", {"form": form})
 
 
-def _cycle_of(plan: Plan) -> Cycle | None:
-    assessment = (
-        Assessment.objects.filter(unit=plan.unit, cycle__year=plan.year)
-        .select_related("cycle")
-        .order_by("-cycle__created_at")
-        .first()
-    )
-    return assessment.cycle if assessment else None
-
-
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_read(request, pk)
@@ -147,6 +137,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     completion = rules.completion(facts)
     overdue = sum(1 for f in facts if rules.is_overdue(f, today))
     all_tasks = plan.tasks.values_list("lead", "group")
+    cycle = services.cycle_of(plan)
     return render(
         request,
         "plans/plan_detail.html",
@@ -168,8 +159,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": sorted({g for _l, g in all_tasks if g}),
             "statuses": [*TaskStatus.choices, ("overdue", _("Overdue"))],
             "filters": {"lead": lead, "group": group, "status": status},
-            "cycle": _cycle_of(plan) if plan.kind == Kind.ANNUAL else None,
-            "review_cycle": _cycle_of(plan),
+            "cycle": cycle if plan.kind == Kind.ANNUAL else None,
+            "review_cycle": cycle,
         },
     )
 
@@ -462,7 +453,7 @@ def task_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def feed(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_edit(request, pk)
-    cycle = _cycle_of(plan)
+    cycle = services.cycle_of(plan)
     if cycle is None:
         raise Http404
     try:

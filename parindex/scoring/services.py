@@ -305,7 +305,7 @@ def previous_result(cycle: Cycle, unit: Unit) -> Before | None:
     or, for a unit formed by a merger, the weighted result of its predecessors (weights: the
     successions' weights, e.g. population; equal shares when one is not given)."""
     year = cycle.year
-    found = _published_for(year, [unit.pk])
+    found = published_for(year, [unit.pk])
     if unit.pk in found:
         pub, board = found[unit.pk]
         result = board.result(unit.code)
@@ -314,7 +314,7 @@ def previous_result(cycle: Cycle, unit: Unit) -> Before | None:
     links = list(Succession.objects.filter(successor=unit).select_related("predecessor"))
     if not links:
         return None
-    found = _published_for(year, [link.predecessor_id for link in links])
+    found = published_for(year, [link.predecessor_id for link in links])
     parts: list[tuple[UnitResult, Decimal]] = []
     names: list[str] = []
     publication: Publication | None = None
@@ -333,7 +333,7 @@ def previous_result(cycle: Cycle, unit: Unit) -> Before | None:
     return Before(combine(parts, unit=unit.code, name=unit.name), None, publication, tuple(names))
 
 
-def _published_for(year: int, unit_ids: list[int]) -> dict[int, tuple[Publication, Board]]:
+def published_for(year: int, unit_ids: list[int]) -> dict[int, tuple[Publication, Board]]:
     """Each unit's latest publication of a year before `year` (with its board)."""
     rows = (
         PublishedUnit.objects.filter(
