@@ -32,8 +32,10 @@ run: install
 
 test: install system-deps test-only
 
+# The suite on every core (pytest-xdist): PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test-only:
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff format --check .

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, BinaryIO, cast
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Query, Router, Schema
@@ -17,8 +18,21 @@ from parindex.api.common import Page, PageParams, Year, dec, page, refused, unde
 from parindex.api.errors import ApiError, responses
 from parindex.assessments import actions
 from parindex.assessments.answers import read_answer
-from parindex.assessments.models import Answer, Assessment, Cycle, Document, Status
-from parindex.assessments.permissions import can_enter, can_view_assessment, can_view_document
+from parindex.assessments.models import (
+    Answer,
+    AnswerDocument,
+    Assessment,
+    Cycle,
+    Document,
+    Status,
+)
+from parindex.assessments.permissions import (
+    can_enter,
+    can_submit,
+    can_view_assessment,
+    can_view_document,
+)
+from parindex.assessments.problems import MESSAGES as PROBLEM_MESSAGES
 from parindex.assessments.problems import message
 from parindex.assessments.selectors import visible_cycles
 
@@ -30,6 +44,10 @@ CONFLICTS = frozenset(
         "assessment.locked",
         "answer.changed_meanwhile",
         "answer.from_survey",
+        "explanation.closed",
+        "explanation.not_asked",
+        "submit.unanswered",
+        "submit.missing_documents",
     }
 )
 
@@ -264,6 +282,158 @@ def put_answer(request: HttpRequest, answer_id: int, data: AnswerIn) -> dict[str
     return answer_out(saved)
 
 
+def _answer_to_write(request: HttpRequest, answer_id: int) -> Answer:
+    """An answer the token sees (404 otherwise) and whose commune it may enter for (403)."""
+    answer = get_object_or_404(
+        Answer.objects.select_related("node", "assessment__unit", "assessment__cycle"),
+        pk=answer_id,
+    )
+    user = user_of(request)
+    if not can_view_assessment(user, answer.assessment):
+        raise Http404
+    if not can_enter(user, answer.assessment):
+        raise ApiError(403, "forbidden")
+    return answer
+
+
+class ExplanationIn(Schema):
+    text: str
+
+
+@router.post(
+    "/answers/{answer_id}/explanation",
+    response={200: AnswerOut, **responses(403, 404, 409, 422)},
+    url_name="answer_explanation",
+)
+def post_explanation(request: HttpRequest, answer_id: int, data: ExplanationIn) -> dict[str, Any]:
+    """The commune's explanation (giải trình) of a criterion the appraisal adjusted or questioned,
+    while the cycle's explanation window is open; it replaces the earlier one."""
+    answer = _answer_to_write(request, answer_id)
+    try:
+        saved = actions.explain_answer(answer, by=user_of(request), text=data.text[:5000])
+    except actions.AssessmentError as exc:
+        raise refused(exc, message, conflict=CONFLICTS) from None
+    saved.node = answer.node
+    return answer_out(saved)
+
+
+class CitationIn(Schema):
+    document_id: int
+    requirement_id: int | None = None
+
+
+class CitationOut(Schema):
+    id: int
+    answer_id: int
+    document_id: int
+    requirement_id: int | None
+    requirement: str
+
+
+def citation_out(citation: AnswerDocument) -> dict[str, Any]:
+    return {
+        "id": citation.pk,
+        "answer_id": citation.answer_id,
+        "document_id": citation.document_id,
+        "requirement_id": citation.requirement_id,
+        "requirement": citation.requirement.title if citation.requirement else "",
+    }
+
+
+@router.get(
+    "/answers/{answer_id}/citations",
+    response={200: list[CitationOut], **responses(404)},
+    url_name="answer_citations",
+)
+def list_citations(request: HttpRequest, answer_id: int) -> list[dict[str, Any]]:
+    """The documents cited for a criterion, each as a required document or not."""
+    answer = get_object_or_404(Answer.objects.select_related("assessment__unit"), pk=answer_id)
+    if not can_view_assessment(user_of(request), answer.assessment):
+        raise Http404
+    rows = answer.citations.select_related("requirement").order_by("pk")
+    return [citation_out(c) for c in rows]
+
+
+@router.post(
+    "/answers/{answer_id}/citations",
+    response={201: CitationOut, **responses(403, 404, 409, 422)},
+    url_name="answer_cite",
+)
+def post_citation(request: HttpRequest, answer_id: int, data: CitationIn) -> Reply:
+    """Cite one of the commune's documents for a criterion (`requirement_id`: which required
+    document it is, from the framework; none for a supporting document). Citing twice is
+    harmless: the existing citation comes back."""
+    answer = _answer_to_write(request, answer_id)
+    document = Document.objects.filter(
+        pk=data.document_id, unit_id=answer.assessment.unit_id
+    ).first()
+    if document is None:
+        raise ApiError(
+            422,
+            "document.other_unit",
+            PROBLEM_MESSAGES["document.other_unit"],
+            [{"code": "document.other_unit", "where": "document_id"}],
+        )
+    requirement = None
+    if data.requirement_id is not None:
+        requirement = answer.node.evidence.filter(pk=data.requirement_id).first()
+        if requirement is None:
+            raise ApiError(
+                422,
+                "document.other_requirement",
+                PROBLEM_MESSAGES["document.other_requirement"],
+                [{"code": "document.other_requirement", "where": "requirement_id"}],
+            )
+    try:
+        citation = actions.cite_document(
+            answer, document, by=user_of(request), requirement=requirement
+        )
+    except actions.AssessmentError as exc:
+        raise refused(exc, message, conflict=CONFLICTS) from None
+    return Reply(201, citation_out(citation))
+
+
+@router.delete(
+    "/answers/{answer_id}/citations/{citation_id}",
+    response={204: None, **responses(403, 404, 409)},
+    url_name="answer_uncite",
+)
+def delete_citation(request: HttpRequest, answer_id: int, citation_id: int) -> Reply:
+    """Take a cited document off a criterion (the document itself stays)."""
+    answer = _answer_to_write(request, answer_id)
+    citation = get_object_or_404(
+        AnswerDocument.objects.select_related("requirement", "document"),
+        pk=citation_id,
+        answer=answer,
+    )
+    citation.answer = answer
+    try:
+        actions.uncite_document(citation, by=user_of(request))
+    except actions.AssessmentError as exc:
+        raise refused(exc, message, conflict=CONFLICTS) from None
+    return Reply(204, None)
+
+
+@router.post(
+    "/assessments/{assessment_id}/submit",
+    response={200: AssessmentOut, **responses(403, 404, 409)},
+    url_name="assessment_submit",
+)
+def submit(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+    """Send the self-assessment to the secretariat, as the commune leader does on the page.
+    Refused (409) while a criterion is unanswered or lacks its required documents: `details`
+    lists each one."""
+    assessment = _assessment(request, assessment_id)
+    user = user_of(request)
+    if not can_submit(user, assessment):
+        raise ApiError(403, "forbidden")
+    try:
+        actions.submit_assessment(assessment, by=user)
+    except actions.AssessmentError as exc:
+        raise refused(exc, message, conflict=CONFLICTS) from None
+    return assessment_out(assessment)
+
+
 # --- documents -----------------------------------------------------------------------------------
 
 
@@ -308,6 +478,33 @@ def upload(
             422, f"upload.{exc.code}", exc.message, [{"code": exc.code, "message": exc.message}]
         ) from None
     return Reply(201, document_out(document))
+
+
+class DocumentFilters(Schema):
+    under: str | None = None
+    year: Year | None = None
+    q: str | None = None
+
+
+@router.get(
+    "/documents", response={200: Page[DocumentOut], **responses(422)}, url_name="document_list"
+)
+def list_documents(
+    request: HttpRequest, filters: Query[DocumentFilters], params: Query[PageParams]
+) -> dict[str, Any]:
+    """Evidence documents of the units the token's roles cover, newest first. `year`: uploaded
+    in that year; `q`: in the name, number or summary."""
+    rows = Document.objects.filter(unit__in=units_where(user_of(request), Perm.VIEW_UNIT))
+    if filters.year is not None:
+        rows = rows.filter(uploaded_at__year=filters.year)
+    if filters.q:
+        rows = rows.filter(
+            Q(name__icontains=filters.q)
+            | Q(number__icontains=filters.q)
+            | Q(summary__icontains=filters.q)
+        )
+    rows = rows.filter(under_filter(request, filters.under, "unit__path"))
+    return page(rows.order_by("-uploaded_at", "-pk"), params, document_out)
 
 
 def _document(request: HttpRequest, document_id: int) -> Document:

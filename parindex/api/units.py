@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
+from ninja import Status as Reply
+from ninja.files import UploadedFile
 
 from parindex.accounts.permissions import Perm, can, has_perm_anywhere, units_where
 from parindex.api.common import Page, PageParams, Year, page, under_filter, user_of, year_span
 from parindex.api.errors import ApiError, responses
+from parindex.orgunits.importers import ImportReport, import_successions, import_units
 from parindex.orgunits.models import Level, Unit
 
 router = Router(tags=["units"])
@@ -72,6 +76,66 @@ def list_units(
     return page(units.order_by("path", "pk"), params, unit_out)
 
 
+class ImportKind(StrEnum):
+    units = "units"
+    successions = "successions"
+
+
+class ImportIn(Schema):
+    what: ImportKind = ImportKind.units
+
+
+class ImportRowError(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportRowError]
+
+
+def row_errors(report: ImportReport) -> list[dict[str, object]]:
+    return [
+        {"row": e.row, "column": str(e.column_name), "message": str(e.message)}
+        for e in report.errors
+    ]
+
+
+@router.post(
+    "/units/import",
+    response={200: ImportOut, **responses(403, 422)},
+    url_name="units_import",
+)
+def import_file(request: HttpRequest, file: File[UploadedFile], meta: Form[ImportIn]) -> Reply:
+    """Administrators: import units (`what=units`: Mã, Tên, Loại, Mã cấp trên, Hiệu lực từ,
+    Hiệu lực đến) or successions (`what=successions`: merges and splits) from the same Excel
+    sheet as the page. All or nothing: with any problem nothing is stored and every problem comes
+    back by row and column (422)."""
+    user = user_of(request)
+    if not has_perm_anywhere(user, Perm.MANAGE_UNITS):
+        raise ApiError(403, "forbidden")
+    importer = import_successions if meta.what == ImportKind.successions else import_units
+    report = importer(by=user, upload=file, filename=file.name or "")
+    errors = row_errors(report)
+    if errors:
+        shown = "; ".join(f"{e['row']} ({e['column']}): {e['message']}" for e in errors[:5])
+        raise ApiError(422, "import.invalid", shown, errors)
+    return Reply(
+        200,
+        {
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "errors": errors,
+        },
+    )
+
+
+# after /units/import: the path converter of {unit_id} would take "import" too
 @router.get("/units/{unit_id}", response={200: UnitOut, **responses(404)}, url_name="unit")
 def get_unit(request: HttpRequest, unit_id: int) -> dict[str, object]:
     unit = get_object_or_404(Unit, pk=unit_id)

@@ -69,7 +69,7 @@ def data(world: World, scored: Year) -> Data:  # noqa: F811
         closes_on=dt.date(2025, 12, 15),
     )
     docs = [
-        upload_document(by=None, unit=u, name="qd.pdf", content=PDF, max_bytes=10**6)
+        upload_document(by=None, unit=u, name=f"qd-{u.code}.pdf", content=PDF, max_bytes=10**6)
         for u in (world.commune_a, world.commune_b)
     ]
     return Data(scored, pub, plan_a, plan_b, task_b, target_b, campaign, docs[0], docs[1])

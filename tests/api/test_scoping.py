@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from parindex.api.main import api
-from parindex.assessments.models import Answer, Document
+from parindex.assessments.models import Answer, AnswerDocument, Document
 from parindex.audit.models import AuditEntry
 from parindex.plans.models import TargetReport, Task
 from parindex.surveys.models import Response
@@ -38,6 +38,11 @@ class Op:
 
 def _answer_b(d: Data) -> Answer:
     return Answer.objects.filter(assessment=d.year.b).order_by("pk").first()  # type: ignore[return-value]
+
+
+def _citation_b(d: Data) -> AnswerDocument:
+    # the results are locked: the citation is made directly, as it stood before the lock
+    return AnswerDocument.objects.create(answer=_answer_b(d), document=d.doc_b)
 
 
 OPS = [
@@ -80,6 +85,46 @@ OPS = [
         "post",
         "/api/v1/assessments/{assessment_id}/documents",
         lambda w, d: f"/api/v1/assessments/{d.year.b.pk}/documents",
+    ),
+    Op(
+        "get",
+        "/api/v1/answers/{answer_id}/citations",
+        lambda w, d: f"/api/v1/answers/{_answer_b(d).pk}/citations",
+    ),
+    Op(
+        "post",
+        "/api/v1/answers/{answer_id}/citations",
+        lambda w, d: f"/api/v1/answers/{_answer_b(d).pk}/citations",
+        body=lambda w, d: {"document_id": d.doc_b.pk},
+    ),
+    Op(
+        "delete",
+        "/api/v1/answers/{answer_id}/citations/{citation_id}",
+        lambda w, d: f"/api/v1/answers/{_answer_b(d).pk}/citations/{_citation_b(d).pk}",
+    ),
+    Op(
+        "post",
+        "/api/v1/answers/{answer_id}/explanation",
+        lambda w, d: f"/api/v1/answers/{_answer_b(d).pk}/explanation",
+        body=lambda w, d: {"text": "Giải trình"},
+    ),
+    Op(
+        "post",
+        "/api/v1/assessments/{assessment_id}/submit",
+        lambda w, d: f"/api/v1/assessments/{d.year.b.pk}/submit",
+    ),
+    Op(
+        "get",
+        "/api/v1/documents",
+        lambda w, d: f"/api/v1/documents?under={w.commune_b.code}",
+        denied=(200,),
+        leak=lambda w, d: [d.doc_b.name],
+    ),
+    Op(
+        "post",
+        "/api/v1/units/import",
+        lambda w, d: "/api/v1/units/import",
+        denied=(403,),
     ),
     Op("get", "/api/v1/documents/{document_id}", lambda w, d: f"/api/v1/documents/{d.doc_b.pk}"),
     Op(
@@ -142,6 +187,8 @@ def test_every_operation_has_a_scoping_row() -> None:
 def _state(d: Data) -> tuple[object, ...]:
     return (
         list(Answer.objects.filter(assessment=d.year.b).values_list("pk", "version")),
+        AnswerDocument.objects.count(),
+        d.year.b.__class__.objects.get(pk=d.year.b.pk).status,
         Document.objects.filter(unit=d.doc_b.unit).count(),
         list(Task.objects.filter(plan=d.plan_b).values_list("pk", "status")),
         TargetReport.objects.filter(target=d.target_b).count(),
@@ -155,7 +202,7 @@ def test_commune_a_token_reaches_nothing_of_commune_b(world: World, data: Data, 
     client = client_for(world, "commune_officer")
     url = op.other(world, data)
     before = _state(data)
-    if op.path.endswith("/documents"):
+    if op.method == "post" and op.path.endswith(("/documents", "/import")):
         response = client.post(url, {"file": SimpleUploadedFile("qd.pdf", PDF)})
     elif op.method == "get":
         response = client.get(url)

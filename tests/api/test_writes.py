@@ -3,11 +3,19 @@ survey submission (idempotent by form number)."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import io
 
-from parindex.assessments.models import Answer
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from parindex.assessments.actions import appraise_answer, completeness, upload_document
+from parindex.assessments.models import Answer, AnswerDocument, Status
+from parindex.audit.models import AuditEntry
+from parindex.orgunits.models import Unit
 from parindex.surveys.models import Response
-from tests.api.conftest import Data, client_for
+from tests.api.conftest import PDF, Data, client_for
 from tests.assessments.conftest import Year
 from tests.conftest import World
 
@@ -114,3 +122,140 @@ def test_bulk_survey_submit_is_idempotent_by_form_number(world: World, data: Dat
     assert changed.json()["items"][0]["status"] == "refused"
     assert changed.json()["items"][0]["details"][0]["code"] == "paper.conflict"
     assert Response.objects.filter(campaign=data.campaign).count() == 3
+
+
+def test_citations_cite_list_and_remove_through_the_actions(world: World, year: Year) -> None:
+    client = client_for(world, "commune_officer")
+    doc_a, doc_b = (
+        upload_document(by=None, unit=u, name="qd.pdf", content=PDF, max_bytes=10**6)
+        for u in (world.commune_a, world.commune_b)
+    )
+    answer = Answer.objects.filter(assessment=year.a, node__evidence__isnull=False).first()
+    assert answer is not None
+    requirement = answer.node.evidence.first()
+    assert requirement is not None
+    url = f"/api/v1/answers/{answer.pk}/citations"
+    body = {"document_id": doc_a.pk, "requirement_id": requirement.pk}
+    cited = client.post(url, body, content_type="application/json")
+    assert cited.status_code == 201, cited.content
+    assert cited.json()["requirement"] == requirement.title
+    again = client.post(url, body, content_type="application/json")
+    assert again.json()["id"] == cited.json()["id"]  # citing twice keeps one citation
+    assert [c["document_id"] for c in client.get(url).json()] == [doc_a.pk]
+    assert AuditEntry.objects.filter(action="document.cite").count() == 1
+    # another commune's document, or another criterion's requirement: refused, nothing stored
+    foreign = client.post(url, {"document_id": doc_b.pk}, content_type="application/json")
+    assert foreign.status_code == 422
+    assert foreign.json()["code"] == "document.other_unit"
+    other_node = (
+        Answer.objects.filter(assessment=year.a, node__evidence__isnull=False)
+        .exclude(node=answer.node)
+        .first()
+    )
+    assert other_node is not None
+    wrong = client.post(
+        url,
+        {"document_id": doc_a.pk, "requirement_id": other_node.node.evidence.first().pk},  # type: ignore[union-attr]
+        content_type="application/json",
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["code"] == "document.other_requirement"
+    assert AnswerDocument.objects.filter(answer=answer).count() == 1
+    removed = client.delete(f"{url}/{cited.json()['id']}")
+    assert removed.status_code == 204
+    assert client.get(url).json() == []
+    assert AuditEntry.objects.filter(action="document.uncite").count() == 1
+
+
+def test_explanation_only_when_asked_and_within_the_window(world: World, year: Year) -> None:
+    client = client_for(world, "commune_officer")
+    answer = _yes_no_answer(year.a)
+    url = f"/api/v1/answers/{answer.pk}/explanation"
+    year.a.status = Status.APPRAISING
+    year.a.save()
+    not_asked = client.post(url, {"text": "Đã có"}, content_type="application/json")
+    assert not_asked.status_code == 409
+    assert not_asked.json()["code"] == "explanation.not_asked"
+    appraise_answer(answer, by=None, decision="question", reason="Chưa có quyết định kèm theo")
+    empty = client.post(url, {"text": "  "}, content_type="application/json")
+    assert empty.status_code == 422
+    assert empty.json()["code"] == "explanation.empty"
+    saved = client.post(
+        url, {"text": "Quyết định số 12/QĐ-UBND đính kèm"}, content_type="application/json"
+    )
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["explanation"] == "Quyết định số 12/QĐ-UBND đính kèm"
+    entry = AuditEntry.objects.get(action="explanation")
+    assert entry.new_value == {"explanation": "Quyết định số 12/QĐ-UBND đính kèm"}
+    assert client_for(world, "viewer").post(
+        url, {"text": "x"}, content_type="application/json"
+    ).status_code in {403, 404}
+    year.cycle.explanation_to = year.cycle.explanation_from
+    year.cycle.explanation_from = year.cycle.explanation_to - dt.timedelta(days=5)
+    year.cycle.explanation_to = year.cycle.explanation_from + dt.timedelta(days=1)
+    year.cycle.save()
+    closed = client.post(url, {"text": "Muộn"}, content_type="application/json")
+    assert closed.status_code == 409
+    assert closed.json()["code"] == "explanation.closed"
+
+
+def test_submit_lists_every_gap_then_submits(world: World, year: Year) -> None:
+    client = client_for(world, "commune_leader")
+    url = f"/api/v1/assessments/{year.a.pk}/submit"
+    refused = client.post(url)
+    assert refused.status_code == 409
+    codes = {d["code"] for d in refused.json()["details"]}
+    assert codes <= {"submit.unanswered", "submit.missing_documents"}
+    assert len(refused.json()["details"]) == len(completeness(year.a))
+    year.a.refresh_from_db()
+    assert year.a.status == Status.DRAFT
+    assert client_for(world, "viewer").post(url).status_code in {403, 404}
+
+
+def test_documents_list_is_filtered_and_scoped(world: World, data: Data) -> None:
+    client = client_for(world, "secretariat")
+    every = client.get("/api/v1/documents").json()
+    assert {d["name"] for d in every["items"]} == {data.doc_a.name, data.doc_b.name}
+    found = client.get("/api/v1/documents", {"q": world.commune_b.code}).json()
+    assert [d["id"] for d in found["items"]] == [data.doc_b.pk]
+    under = client.get("/api/v1/documents", {"under": world.commune_a.code}).json()
+    assert [d["id"] for d in under["items"]] == [data.doc_a.pk]
+    officer = client_for(world, "commune_officer").get("/api/v1/documents").json()
+    assert [d["id"] for d in officer["items"]] == [data.doc_a.pk]
+
+
+def _sheet(rows: list[list[str]]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Mã", "Tên", "Loại", "Mã cấp trên", "Hiệu lực từ", "Hiệu lực đến"])
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_units_import_for_administrators_all_or_nothing(world: World) -> None:
+    admin = client_for(world, "system_admin")
+    parent = world.province.code
+    good = _sheet([["99901", "Xã Thử Nghiệm", "xã", parent, "01/07/2025", ""]])
+    done = admin.post("/api/v1/units/import", {"file": SimpleUploadedFile("units.xlsx", good)})
+    assert done.status_code == 200, done.content
+    assert (done.json()["created"], done.json()["errors"]) == (1, [])
+    assert Unit.objects.filter(code="99901").exists()
+    before = Unit.objects.count()
+    bad = _sheet(
+        [
+            ["99902", "Xã Mới", "xã", parent, "01/07/2025", ""],
+            ["99903", "", "xã", parent, "ngày mai", ""],
+        ]
+    )
+    refused = admin.post("/api/v1/units/import", {"file": SimpleUploadedFile("u.xlsx", bad)})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "import.invalid"
+    assert {d["row"] for d in refused.json()["details"]} == {3}
+    assert Unit.objects.count() == before
+    officer = client_for(world, "commune_officer")
+    denied = officer.post("/api/v1/units/import", {"file": SimpleUploadedFile("u.xlsx", good)})
+    assert denied.status_code == 403
