@@ -324,6 +324,10 @@ def upload_document(
                 "summary": summary,
             },
         )
+        # Read its text, facts and signature in the background once the upload is committed.
+        from parindex.evidence.services import queue_reading
+
+        queue_reading(document)
     return document
 
 

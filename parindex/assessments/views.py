@@ -275,9 +275,12 @@ def _documents(request: HttpRequest, assessment: Assessment) -> list[Document]:
 
 
 def _card_context(request: HttpRequest, answer: Answer) -> dict[str, Any]:
+    from parindex.evidence.services import annotate
+
     item = item_of(answer)
     assessment = item.answer.assessment
     _flags(request, assessment, [item])
+    annotate([item], assessment)  # what was read from each document, and its warnings
     return {
         "item": item,
         "assessment": assessment,
@@ -290,8 +293,11 @@ def _card_context(request: HttpRequest, answer: Answer) -> dict[str, Any]:
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     user = request.user
+    from parindex.evidence.services import annotate
+
     blocks = assessment_blocks(assessment)
     _flags(request, assessment, [item for block in blocks for item in block.items])
+    annotate([item for block in blocks for item in block.items], assessment)
     entering = can_enter(user, assessment) and assessment.entry_open()  # type: ignore[arg-type]
     gaps = actions.completeness(assessment) if entering else []
     context = {

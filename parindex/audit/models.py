@@ -41,6 +41,7 @@ class AuditAction(models.TextChoices):
     DOCUMENT_UPLOAD = "document.upload", _("Evidence document uploaded")
     DOCUMENT_CITE = "document.cite", _("Evidence attached to a criterion")
     DOCUMENT_UNCITE = "document.uncite", _("Evidence removed from a criterion")
+    DOCUMENT_FACTS = "document.facts", _("Evidence document details read or confirmed")
     ASSESSMENT_SUBMIT = "assessment.submit", _("Self-assessment submitted")
     ASSESSMENT_REOPEN = "assessment.reopen", _("Self-assessment reopened")
     APPRAISAL_ASSIGN = "appraisal.assign", _("Appraisers assigned")
