@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
-        from parindex.accounts import receivers  # noqa: F401
+        from parindex.accounts import receivers, two_factor  # noqa: F401

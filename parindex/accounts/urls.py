@@ -53,4 +53,7 @@ urlpatterns = [
     path("tai-khoan/<int:pk>/kich-hoat/", views.user_set_active, name="user_set_active"),
     path("tai-khoan/<int:pk>/sua/", views.user_edit, name="user_edit"),
     path("tai-khoan/<int:pk>/mat-khau/", views.user_set_password, name="user_set_password"),
+    path("bao-mat/", views.two_factor_page, name="two_factor"),
+    path("bao-mat/tat/", views.two_factor_disable, name="two_factor_disable"),
+    path("dang-nhap/ma-xac-thuc/", views.two_factor_verify, name="two_factor_verify"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,10 +11,12 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parindex.accounts import actions
+from parindex.accounts import actions, two_factor
 from parindex.accounts.forms import GrantForm, ManagerPasswordForm, UserCreateForm, UserEditForm
 from parindex.accounts.models import Role, RoleGrant, User
 from parindex.accounts.permissions import (
@@ -210,4 +213,78 @@ def user_set_password(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422 if request.method == "POST" else 200
     return render(
         request, "accounts/user_password.html", {"form": form, "target": target}, status=status
+    )
+
+
+# --- two-step login ----------------------------------------------------------------------------
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code from the authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+@login_required
+def two_factor_page(request: HttpRequest) -> HttpResponse:
+    """The account's security page: two-step login on (enrol with a QR code) or off."""
+    user: User = request.user  # type: ignore[assignment]
+    enrolled = two_factor.has_device(user)
+    required = two_factor.is_required(user)
+    form = CodeForm(request.POST or None)
+    device = None if enrolled else two_factor.pending_device(user)
+    if request.method == "POST" and device is not None and form.is_valid():
+        if two_factor.confirm(request, user, device, form.cleaned_data["code"]):
+            messages.success(request, _("Two-step login is on."))
+            return redirect("accounts:two_factor")
+        form.add_error("code", _("This code is not valid. Check the time on your phone."))
+    context = {
+        "enrolled": enrolled,
+        "required": required,
+        "form": form,
+        "off_form": CodeForm(),
+        "qr": two_factor.qr_svg(device) if device is not None else "",
+        "secret": two_factor.secret_of(device) if device is not None else "",
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/two_factor.html", context, status=status)
+
+
+@login_required
+@require_POST
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if not two_factor.has_device(user) or two_factor.is_required(user):
+        raise PermissionDenied
+    form = CodeForm(request.POST)
+    if form.is_valid() and two_factor.turn_off(user, by=user, code=form.cleaned_data["code"]):
+        messages.success(request, _("Two-step login is off."))
+    else:
+        messages.error(request, _("This code is not valid. Two-step login stays on."))
+    return redirect("accounts:two_factor")
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The login's second step: the code of the authenticator app."""
+    user: User = request.user  # type: ignore[assignment]
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if two_factor.session_state(request) != "verify":
+        return redirect(next_url or "home")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.verify(request, user, form.cleaned_data["code"]):
+            return redirect(next_url or "home")
+        form.add_error("code", _("This code is not valid. Check the time on your phone."))
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": next_url}, status=status
     )

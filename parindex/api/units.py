@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,6 +16,7 @@ from ninja.files import UploadedFile
 from parindex.accounts.permissions import Perm, can, has_perm_anywhere, units_where
 from parindex.api.common import Page, PageParams, Year, page, under_filter, user_of, year_span
 from parindex.api.errors import ApiError, responses
+from parindex.common.import_files import ImportFile
 from parindex.orgunits.importers import ImportReport, import_successions, import_units
 from parindex.orgunits.models import Level, Unit
 
@@ -118,6 +120,10 @@ def import_file(request: HttpRequest, file: File[UploadedFile], meta: Form[Impor
     user = user_of(request)
     if not has_perm_anywhere(user, Perm.MANAGE_UNITS):
         raise ApiError(403, "forbidden")
+    try:
+        ImportFile("xlsx", "csv")(file)  # content and size, as the page's form checks them
+    except ValidationError as exc:
+        raise ApiError(422, "import.file_refused", " ".join(exc.messages)) from None
     importer = import_successions if meta.what == ImportKind.successions else import_units
     report = importer(by=user, upload=file, filename=file.name or "")
     errors = row_errors(report)

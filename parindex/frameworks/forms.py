@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from parindex.common.import_files import ImportFile
 from parindex.frameworks.actions import ISSUER_LEVELS
 from parindex.frameworks.display import RULE_EXAMPLES
 from parindex.frameworks.excel_io import evidence_text, parse_evidence
@@ -44,6 +45,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Framework file"),
         help_text=_("Excel (.xlsx) in the layout of the template, or YAML (.yaml)."),
+        validators=[ImportFile("xlsx", "yaml")],
     )
     owner = forms.ModelChoiceField(
         label=_("Issued by"), queryset=Unit.objects.none(), empty_label=None

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parindex.common.import_files import ImportFile
+
 
 class UnitImportForm(forms.Form):
     what = forms.ChoiceField(
@@ -12,4 +14,5 @@ class UnitImportForm(forms.Form):
     file = forms.FileField(
         label=_("File (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        validators=[ImportFile("xlsx", "csv")],
     )

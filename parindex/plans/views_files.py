@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from parindex.common.import_files import ImportFile
 from parindex.plans import files
 from parindex.plans.permissions import plan_for_edit, plan_for_read
 
@@ -32,7 +33,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class WorkbookForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx)"))
+    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx)"), validators=[ImportFile("xlsx")])
 
     def clean_file(self) -> object:
         upload = self.cleaned_data["file"]

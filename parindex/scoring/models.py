@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from parindex.orgunits.models import Unit
@@ -54,6 +55,9 @@ class Publication(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # SHA-256 of the canonical JSON of the snapshot and its units' figures, written when the
+    # version is prepared (integrity.py): a change made behind the application's back shows.
+    sha256 = models.CharField(_("fingerprint (SHA-256)"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("published result")
@@ -107,6 +111,13 @@ class PublishedUnit(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["publication", "unit"], name="published_unit_once"),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="published_unit_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0), name="published_unit_percent_not_negative"
+            ),
+            models.CheckConstraint(condition=models.Q(rank__gte=1), name="published_unit_rank_1"),
         ]
 
     def __str__(self) -> str:
@@ -119,7 +130,7 @@ class ExportJob(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting")
-        RUNNING = "running", _("In progress")
+        RUNNING = "running", pgettext_lazy("background work", "In progress")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from parindex.accounts.permissions import Perm, can
 from parindex.assessments.models import Assessment, Cycle
 from parindex.plans.permissions import may_edit
-from parindex.scoring import reports, selectors, services
+from parindex.scoring import integrity, reports, selectors, services
 from parindex.scoring.engine import (
     Board,
     UnitResult,
@@ -245,12 +245,15 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     user = request.user
     not_locked = Assessment.objects.filter(cycle=cycle).exclude(status="locked").count()
+    versions = list(selectors.published_versions(cycle, scope_user=True))
+    for version in versions:
+        version.integrity = integrity.verify(version)  # type: ignore[attr-defined]
     return render(
         request,
         "scoring/publication.html",
         {
             "cycle": cycle,
-            "versions": selectors.published_versions(cycle, scope_user=True),
+            "versions": versions,
             "current": services.current_publication(cycle),
             "not_locked": not_locked,
             "can_prepare": can(user, Perm.MANAGE_CAMPAIGNS, cycle.scope),  # type: ignore[arg-type]

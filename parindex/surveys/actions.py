@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from parindex.accounts.models import User
 
 MAX_ROWS = 20_000
+# A workbook larger than this is refused before it is opened (20,000 forms take about 2 MB).
+MAX_WORKBOOK_MB = 20
 
 
 class SurveyError(Exception):
@@ -197,6 +199,9 @@ def read_paper(
     from parindex.common.dates import parse_day
 
     report = PaperReport()
+    if len(data) > MAX_WORKBOOK_MB * 1024 * 1024:
+        report.errors.append(RowError(0, "", Problem("file.too_large", {"mb": MAX_WORKBOOK_MB})))
+        return [], report
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
@@ -928,6 +933,9 @@ def _sheet_rows(data: bytes, report: ListReport) -> list[tuple[int, list[str]]]:
 
     import openpyxl
 
+    if len(data) > MAX_WORKBOOK_MB * 1024 * 1024:
+        report.errors.append(RowError(0, "", Problem("file.too_large", {"mb": MAX_WORKBOOK_MB})))
+        return []
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:

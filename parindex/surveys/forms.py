@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parindex.accounts.models import User
 from parindex.assessments.forms import DayField
+from parindex.common.import_files import ImportFile
 from parindex.orgunits.models import Level, Unit
 from parindex.surveys.models import Confidence, Questionnaire, SampleMethod
 
@@ -33,7 +34,9 @@ class CampaignForm(forms.Form):
 
 
 class PaperForm(forms.Form):
-    file = forms.FileField(label=_("Workbook of paper forms (.xlsx)"))
+    file = forms.FileField(
+        label=_("Workbook of paper forms (.xlsx)"), validators=[ImportFile("xlsx")]
+    )
     only_valid = forms.BooleanField(
         label=_("Import the valid rows and leave the others out"),
         required=False,
@@ -58,7 +61,7 @@ class QuestionnaireTextForm(forms.Form):
 
 
 class QuestionnaireUploadForm(forms.Form):
-    file = forms.FileField(label=_("Questionnaire file (.yaml)"))
+    file = forms.FileField(label=_("Questionnaire file (.yaml)"), validators=[ImportFile("yaml")])
 
 
 class QuestionnaireCopyForm(forms.Form):
@@ -120,7 +123,7 @@ class PaperEntryForm(forms.Form):
 
 
 class ListUploadForm(forms.Form):
-    file = forms.FileField(label=_("Workbook (.xlsx)"))
+    file = forms.FileField(label=_("Workbook (.xlsx)"), validators=[ImportFile("xlsx")])
 
 
 class RespondentForm(forms.Form):

@@ -1761,29 +1761,25 @@ def _api_url(path: str) -> Callable[[World], str]:
     return lambda w: path.format(unit=w.commune_a.pk)
 
 
-API_OPERATIONS = {
-    "v1:units": ("get", "/api/v1/units"),
-    "v1:unit": ("get", "/api/v1/units/{unit}"),
-    "v1:frameworks": ("get", "/api/v1/frameworks"),
-    "v1:framework": ("get", "/api/v1/frameworks/1"),
-    "v1:framework_yaml": ("get", "/api/v1/frameworks/1/export.yaml"),
-    "v1:cycles": ("get", "/api/v1/cycles"),
-    "v1:cycle": ("get", "/api/v1/cycles/1"),
-    "v1:versions": ("get", "/api/v1/cycles/1/versions"),
-    "v1:ranking": ("get", "/api/v1/cycles/1/ranking"),
-    "v1:assessments": ("get", "/api/v1/assessments"),
-    "v1:assessment": ("get", "/api/v1/assessments/1"),
-    "v1:answer": ("put", "/api/v1/answers/1"),
-    "v1:documents": ("post", "/api/v1/assessments/1/documents"),
-    "v1:document": ("get", "/api/v1/documents/1"),
-    "v1:document_file": ("get", "/api/v1/documents/1/file"),
-    "v1:campaigns": ("get", "/api/v1/campaigns"),
-    "v1:responses": ("post", "/api/v1/campaigns/1/responses"),
-    "v1:plans": ("get", "/api/v1/plans"),
-    "v1:plan": ("get", "/api/v1/plans/1"),
-    "v1:task": ("patch", "/api/v1/tasks/1"),
-    "v1:target_report": ("post", "/api/v1/targets/1/reports"),
-}
+def _api_operations() -> dict[str, tuple[str, str]]:
+    """Every operation of the API, read from its routers (so a new one cannot escape the matrix):
+    {"v1:<url name>": (method, path with ids filled in)}."""
+    import re
+
+    from parindex.api.main import api
+
+    operations = {}
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                filled = re.sub(r"\{unit_id\}", "{unit}", f"{prefix}{path}")
+                filled = re.sub(r"\{(?!unit\})[a-z_]+\}", "1", filled)
+                for method in operation.methods:
+                    operations[f"v1:{operation.url_name}"] = (method.lower(), f"/api/v1{filled}")
+    return operations
+
+
+API_OPERATIONS = _api_operations()
 
 ROWS += [
     Row("api:tokens", lambda w: reverse("api:tokens"), EVERYONE),
@@ -1796,12 +1792,99 @@ ROWS += [
         denied=404,
     ),
     Row("v1:openapi-json", lambda w: "/api/v1/openapi.json", EVERYONE, anonymous=200),
+    # Two-step login: every account's own security page; turning it off needs a device (nobody
+    # here has one: 403); the code page sends an account without a pending step home.
+    Row("accounts:two_factor", lambda w: reverse("accounts:two_factor"), EVERYONE),
+    Row(
+        "accounts:two_factor_disable",
+        lambda w: reverse("accounts:two_factor_disable"),
+        set(),
+        method="post",
+        data=lambda w: {"code": "123456"},
+    ),
+    Row(
+        "accounts:two_factor_verify",
+        lambda w: reverse("accounts:two_factor_verify"),
+        EVERYONE,
+        ok=302,
+    ),
     Row("v1:openapi-view", lambda w: "/api/v1/docs", EVERYONE, anonymous=200),
     # ninja names its root for reversing only: nothing is served there
     Row("v1:api-root", lambda w: "/api/v1/", set(), denied=404, anonymous=404),
     *(
         Row(name, _api_url(path), set(), method=method, denied=401, anonymous=401)
         for name, (method, path) in API_OPERATIONS.items()
+    ),
+]
+
+
+# The user guide (core/help.py) holds no data: every page of it is public, for citizens too. Its
+# pictures are taken by the browser test (PARINDEX_SCREENSHOTS=1); until then, 404 for everyone.
+def _guide_picture_status() -> int:
+    from django.conf import settings
+
+    return 200 if (settings.BASE_DIR / "docs/huong-dan/anh/01-dang-nhap.png").is_file() else 404
+
+
+ROWS += [
+    Row("help:index", lambda w: reverse("help:index"), set(ROLES), anonymous=200),
+    Row(
+        "help:chapter",
+        lambda w: reverse("help:chapter", args=["06-nguoi-dan"]),
+        set(ROLES),
+        anonymous=200,
+    ),
+    Row(
+        "help:image",
+        lambda w: reverse("help:image", args=["01-dang-nhap.png"]),
+        set(ROLES),
+        ok=_guide_picture_status(),
+        anonymous=_guide_picture_status(),
+    ),
+]
+
+# Evidence reading: a document's facts are read by whoever reads its unit, confirmed or read again
+# by the commune; the search is everyone's, over the units their roles cover.
+ROWS += [
+    Row("evidence:search", lambda w: reverse("evidence:search") + "?q=ke+hoach", EVERYONE),
+    Row(
+        "evidence:document",
+        lambda w: reverse("evidence:document", args=[_document(w)]),
+        UNIT_READERS,
+        denied=404,
+    ),
+    Row(
+        "evidence:document",
+        lambda w: reverse("evidence:document", args=[_document(w)]),
+        ENTERERS,
+        method="post",
+        data=lambda w: {"number": "35/KH-UBND", "issued_on": "27/01/2025"},
+        ok=302,
+        not_found={"no_role"},
+    ),
+    Row(
+        "evidence:reread",
+        lambda w: reverse("evidence:reread", args=[_document(w)]),
+        ENTERERS,
+        method="post",
+        ok=302,
+        not_found={"no_role"},
+    ),
+]
+FOREIGN_ROWS += [
+    Row(
+        "evidence:document",
+        lambda w: reverse("evidence:document", args=[_document(w, foreign=True)]),
+        {"system_admin"},
+        denied=404,
+    ),
+    Row(
+        "evidence:reread",
+        lambda w: reverse("evidence:reread", args=[_document(w, foreign=True)]),
+        {"system_admin"},
+        method="post",
+        ok=302,
+        denied=404,
     ),
 ]
 
@@ -1905,6 +1988,16 @@ def _survey_counts() -> tuple[int, int, int]:
     )
 
 
+def _no_foreign_names(world: World, role: str, row: Row, response: object) -> None:
+    """No answer to anyone but the system administrator names the other province or its commune
+    (whatever the status: a denial must not confirm what exists there either)."""
+    if role == "system_admin" or getattr(response, "streaming", False):
+        return
+    text = response.content.decode("utf-8", errors="replace")  # type: ignore[attr-defined]
+    for name in (world.other_province.name, world.commune_c.name):
+        assert name not in text, f"{row.name} shows {name!r} to {role}"
+
+
 def _check(world: World, row: Row, role: str, url: str | None = None) -> None:
     client = _client(world, role)
     url = row.url(world) if url is None else url
@@ -1921,6 +2014,7 @@ def _check(world: World, row: Row, role: str, url: str | None = None) -> None:
     assert response.status_code == expected, (row.name, role, response.status_code)
     if role == "anonymous" and expected == 302 and "anonymous" not in row.allowed:
         assert response["Location"].startswith(reverse("accounts:login"))
+    _no_foreign_names(world, role, row, response)
     allowed_write = row.method == "post" and role in row.allowed and row.name != "set_language"
     if not allowed_write and row.name not in {"accounts:logout", "set_language"}:
         assert _snapshot() == before, f"{row.name} changed data for {role}"
