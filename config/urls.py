@@ -5,6 +5,9 @@ from django.views.i18n import set_language
 
 from parindex.scoring.urls import public_urlpatterns
 
+# The database gone away gets its own page (503); any other error the plain 500 page.
+handler500 = "parindex.core.errors.server_error"
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("parindex.accounts.urls")),
@@ -13,6 +16,7 @@ urlpatterns = [
     path("nhat-ky/", include("parindex.audit.urls")),
     path("bo-chi-so/", include("parindex.frameworks.urls")),
     path("danh-gia/", include("parindex.assessments.urls")),
+    path("tai-lieu/", include("parindex.evidence.urls")),
     path("thong-bao/", include("parindex.notifications.urls")),
     path("khao-sat/", include("parindex.surveys.urls")),
     path("ket-qua/", include("parindex.scoring.urls")),
@@ -20,6 +24,7 @@ urlpatterns = [
     path("thi-dua/", include("parindex.awards.urls")),
     path("", include("parindex.api.urls")),
     path("cong-khai/", include((public_urlpatterns, "public"))),
+    path("huong-dan/", include("parindex.core.help")),
 ]
 
 if settings.DEBUG:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from parindex.orgunits.models import Unit
@@ -187,7 +188,7 @@ class DueKind(models.TextChoices):
 
 class TaskStatus(models.TextChoices):
     TODO = "todo", _("Not started")
-    DOING = "doing", _("In progress")
+    DOING = "doing", pgettext_lazy("task status", "In progress")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
 

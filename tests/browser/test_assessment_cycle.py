@@ -121,6 +121,7 @@ def test_one_commune_through_the_year(
     if os.environ.get("PARINDEX_SCREENSHOTS"):
         leader.locator("#submit").evaluate("element => element.scrollIntoView()")
         leader.screenshot(path=str(SCREENSHOTS / "assessment-vi-desktop.png"))
+    leader.check("#submit input[name=confirm]")  # sending cannot be taken back
     leader.click("#submit button")
     leader.wait_for_selector("text=Đã gửi kết quả tự đánh giá cho Tổ thư ký.")
     assessment.refresh_from_db()

@@ -90,6 +90,7 @@ def test_results_published_read_and_explored(world: World, live_server: Any, bro
     council.click("button[value=approve]")
     council.wait_for_selector("text=đã được thông qua")
     page.reload()
+    page.check("form[action$='/cong-bo/'] input[name=confirm]")  # publishing is irreversible
     page.click("button:has-text('Công bố')")
     page.wait_for_selector("text=đã được công bố")
     assert Publication.objects.get(cycle=cycle).state == PublicationState.PUBLISHED
