@@ -4,7 +4,8 @@
 
 Computes, ranks and analyses N communes (3,321 by default: every commune of Vietnam since
 01/07/2025) against the shipped 48-criteria framework, in pure Python, then serialises the board
-as a publication snapshot and reads it back.
+as a publication snapshot and reads it back. The whole benchmark (database, pages, surveys,
+files) is `manage.py bench`: see docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from parindex.frameworks.library import shipped
 from parindex.scoring import snapshot
-from parindex.scoring.engine import Board, Leaf, Tree, compute, pareto
+from parindex.scoring.engine import Board, Leaf, Tree, compute_all, pareto
 
 
 def main(count: int) -> None:
@@ -40,7 +41,9 @@ def main(count: int) -> None:
     if "--memory" in sys.argv:
         tracemalloc.start()
     started = time.perf_counter()
-    results = tuple(compute(tree, leaves, unit=code, name=f"Xã {code}") for code, leaves in inputs)
+    results = compute_all(
+        tree, ((leaves, {"unit": code, "name": f"Xã {code}"}) for code, leaves in inputs)
+    )
     computed = time.perf_counter()
     board = Board(tree, results)
     ranks = board.ranks

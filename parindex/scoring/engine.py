@@ -29,7 +29,9 @@ broken by the points of listed fields in order; `rank_by` ranks on one node (a f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -142,8 +144,93 @@ class Tree:
             found = self._applicable_by_group[group] = frozenset(ok)
         return found
 
+    @cached_property
+    def _plans(self) -> dict[str, Plan]:
+        return {}
+
+    def plan(self, group: str) -> Plan:
+        """How `compute` adds up a unit of the group (worked out once per group)."""
+        found = self._plans.get(group)
+        if found is None:
+            found = self._plans[group] = Plan.of(self, group)
+        return found
+
     def band_for(self, percent: Decimal) -> Band | None:
         return next((b for b in self.bands if percent >= b.minimum), None)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A tree's shape for one unit group, as `compute` uses it.
+
+    - `leaves`: each applicable leaf, in the tree's order: its position among the results, code,
+      the fields its result copies, its maximum, and the slots (in `inner`) of its ancestors;
+    - `inner`: each applicable node above the leaves that has at least one applicable leaf: its
+      position, its slot and its result's fixed fields (its maximum: the sum of its leaves');
+    - `field_positions`: the positions of the fields; `maximum`: the sum of their maxima.
+    The sums are made in the same order as a direct walk of the tree, so every figure (and the
+    number of decimal places of each Decimal) is the same.
+    """
+
+    size: int
+    leaves: tuple[tuple[int, str, dict[str, Any], Decimal, tuple[int, ...]], ...]
+    inner: tuple[tuple[int, int, dict[str, Any]], ...]
+    inner_count: int
+    field_positions: tuple[int, ...]
+    maximum: Decimal
+
+    @classmethod
+    def of(cls, tree: Tree, group: str) -> Plan:
+        applies = tree.applicable(group)
+        chosen = [n for n in tree.nodes if n.code in applies]
+        maxima: dict[str, Decimal] = {}
+        for node in chosen:
+            if node.is_leaf:
+                for ancestor in tree.ancestors[node.code]:
+                    maxima[ancestor] = maxima.get(ancestor, ZERO) + node.maximum
+        kept = [n for n in chosen if n.is_leaf or n.code in maxima]
+        position = {n.code: i for i, n in enumerate(kept)}
+        slot = {n.code: i for i, n in enumerate(n for n in kept if not n.is_leaf)}
+        leaves = tuple(
+            (
+                position[n.code],
+                n.code,
+                {
+                    "code": n.code,
+                    "title": n.title,
+                    "depth": n.depth,
+                    "maximum": n.maximum,
+                    "is_leaf": True,
+                },
+                n.maximum,
+                tuple(slot[a] for a in tree.ancestors[n.code] if a in slot),
+            )
+            for n in kept
+            if n.is_leaf
+        )
+        inner = tuple(
+            (
+                position[n.code],
+                slot[n.code],
+                {
+                    "code": n.code,
+                    "title": n.title,
+                    "depth": n.depth,
+                    "maximum": maxima[n.code],
+                    "is_leaf": False,
+                    "basis": None,
+                    "reason": "",
+                    "working": "",
+                },
+            )
+            for n in kept
+            if not n.is_leaf
+        )
+        fields = tuple(position[n.code] for n in kept if n.depth == 1)
+        maximum = sum(
+            (maxima[n.code] if not n.is_leaf else n.maximum for n in kept if n.depth == 1), ZERO
+        )
+        return cls(len(kept), leaves, inner, len(slot), fields, maximum)
 
 
 @dataclass(frozen=True)
@@ -239,47 +326,49 @@ def compute(
     penalty: Decimal = ZERO,
     extra: Mapping[str, Any] | None = None,
 ) -> UnitResult:
-    """One unit's index: points per node, per field, the total, the percentage and the band."""
-    applies = tree.applicable(group)
-    sums: dict[str, Decimal] = {}
-    maxima: dict[str, Decimal] = {}
-    leaf_results: dict[str, NodeResult] = {}
-    for node in tree.nodes:
-        if node.code not in applies or not node.is_leaf:
-            continue
-        given = leaves.get(node.code)
-        if given is None or given.points is None:
+    """One unit's index: points per node, per field, the total, the percentage and the band.
+
+    The tree's shape for the group (which nodes apply, each node's maximum, the sums to make) is
+    worked out once per group (`Tree.plan`); here only the unit's points are added up.
+    """
+    plan = tree.plan(group)
+    sums = [ZERO] * plan.inner_count
+    results: list[NodeResult | None] = [None] * plan.size
+    get = leaves.get
+    for position, code, template, maximum, slots in plan.leaves:
+        given = get(code)
+        if given is None:
             points, basis, reason, working = ZERO, Basis.MISSING, "", ""
-            if given is not None:
-                reason, working = given.reason, given.working
+        elif given.points is None:
+            points, basis, reason, working = ZERO, Basis.MISSING, given.reason, given.working
         else:
-            points = min(max(round_points(given.points), ZERO), node.maximum)
+            points = given.points.quantize(CENT, rounding=ROUND_HALF_UP)  # `round_points`
+            if points < ZERO:  # as min(max(points, 0), maximum)
+                points = ZERO
+            elif maximum < points:
+                points = maximum
             basis, reason, working = given.basis, given.reason, given.working
-        leaf_results[node.code] = NodeResult(
-            node.code, node.title, node.depth, node.maximum, points, True, basis, reason, working
-        )
-        for ancestor in tree.ancestors[node.code]:
-            sums[ancestor] = sums.get(ancestor, ZERO) + points
-            maxima[ancestor] = maxima.get(ancestor, ZERO) + node.maximum
-    results: list[NodeResult] = []
-    for node in tree.nodes:
-        if node.code not in applies:
-            continue
-        if node.is_leaf:
-            results.append(leaf_results[node.code])
-        elif node.code in sums:
-            results.append(
-                NodeResult(
-                    node.code,
-                    node.title,
-                    node.depth,
-                    maxima[node.code],
-                    sums[node.code],
-                    False,
-                )
-            )
-    fields_points = sum((r.points for r in results if r.depth == 1), ZERO)
-    maximum = sum((r.maximum for r in results if r.depth == 1), ZERO)
+        result = _new_node()
+        values = result.__dict__
+        values.update(template)
+        values["points"] = points
+        values["basis"] = basis
+        values["reason"] = reason
+        values["working"] = working
+        results[position] = result
+        for slot in slots:
+            sums[slot] += points
+    for position, slot, template in plan.inner:
+        result = _new_node()
+        values = result.__dict__
+        values.update(template)
+        values["points"] = sums[slot]
+        results[position] = result
+    nodes = tuple(results)  # type: ignore[arg-type]  # every position is filled
+    fields_points = ZERO
+    for position in plan.field_positions:
+        fields_points += nodes[position].points  # type: ignore[union-attr]
+    maximum = plan.maximum
     bonus = min(max(bonus, ZERO), tree.bonus_max)
     penalty = min(max(penalty, ZERO), tree.penalty_max)
     total = max(fields_points + bonus - penalty, ZERO)
@@ -288,7 +377,7 @@ def compute(
         unit=unit,
         name=name,
         group=group,
-        nodes=tuple(results),
+        nodes=nodes,  # type: ignore[arg-type]
         bonus=bonus,
         penalty=penalty,
         total=total,
@@ -297,6 +386,47 @@ def compute(
         band=tree.band_for(percent),
         extra=dict(extra or {}),
     )
+
+
+def compute_all(
+    tree: Tree, units: Iterable[tuple[Mapping[str, Leaf], Mapping[str, Any]]]
+) -> tuple[UnitResult, ...]:
+    """`compute` for many units: each unit's leaves and its keyword arguments (unit, name,
+    group ...). The garbage collector is paused meanwhile: the results are hundreds of thousands
+    of small objects without cycles (freed by reference counting), and the collector's passes
+    over them would otherwise take longer than the arithmetic itself."""
+    with gc_paused(promote=True):
+        return tuple(compute(tree, leaves, **options) for leaves, options in units)
+
+
+@contextmanager
+def gc_paused(*, promote: bool = False) -> Iterator[None]:
+    """The garbage collector paused while many acyclic objects are made (see `compute_all`).
+
+    `promote`: when it resumes, the objects made meanwhile go straight to the oldest generation
+    (`gc.freeze` then `gc.unfreeze`, which scans nothing); otherwise the collector's first pass
+    goes through all of them at once, and takes about as long as making them. Only for work that
+    makes no reference cycles: garbage moved there waits for a full collection. The young
+    generations are collected first, so that earlier garbage is not moved with them."""
+    enabled = gc.isenabled()
+    if enabled and promote:
+        gc.collect(1)
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            if promote:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
+
+
+def _new_node() -> NodeResult:
+    """An empty `NodeResult` whose fields `compute` writes straight into its `__dict__`: the
+    same object as `NodeResult(...)` gives, without the frozen dataclass's one
+    `object.__setattr__` per field (about half of the engine's time for a whole country)."""
+    return object.__new__(NodeResult)
 
 
 # --- ranking and classification ------------------------------------------------------------------

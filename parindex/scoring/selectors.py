@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from parindex.accounts.permissions import Perm, can, units_where
 from parindex.assessments.models import Assessment, Cycle
 from parindex.assessments.selectors import visible_cycles
+from parindex.common.templatetags import vn
 from parindex.scoring import services
 from parindex.scoring.engine import Board, UnitResult, percent_of
 from parindex.scoring.models import Publication, PublicationState
@@ -69,7 +71,9 @@ def shown_board(cycle: Cycle, version: str | None, *, scope_user: bool) -> Shown
             number = int(version)
         except ValueError:
             raise Http404 from None
-        publication = Publication.objects.filter(cycle=cycle, version=number).first()
+        publication = (
+            Publication.objects.filter(cycle=cycle, version=number).defer("snapshot").first()
+        )
         if publication is None or not (scope_user or publication.is_public):
             raise Http404
         return Shown(services.published_board(publication), publication)
@@ -94,27 +98,61 @@ def heat_class(points: Decimal, maximum: Decimal) -> str:
 def ranking_rows(
     board: Board, group: str | None = None, field_ranks: dict[str, int] | None = None
 ) -> list[dict[str, Any]]:
-    fields = board.tree.fields
+    """The ranking table's rows, best first; each cell's and total's text is already formatted
+    (`vn.points`), once for each board and language (a published board is kept, `_row_cells`)."""
+    cells = _row_cells(board)
     rows = []
     for result in board.ordered(group):
+        row_cells, total_text = cells[result.unit]
         rows.append(
             {
                 "result": result,
                 "rank": board.ranks[result.unit],
                 "group_rank": board.group_ranks[result.unit],
                 "field_rank": (field_ranks or {}).get(result.unit),
-                "cells": [
-                    {
-                        "code": f.code,
-                        "points": (node := result.node(f.code)) and node.points,
-                        "maximum": node.maximum if node else f.maximum,
-                        "heat": heat_class(node.points, node.maximum) if node else "",
-                    }
-                    for f in fields
-                ],
+                "cells": row_cells,
+                "total_text": total_text,
             }
         )
     return rows
+
+
+def _row_cells(board: Board) -> dict[str, tuple[list[dict[str, Any]], str]]:
+    """Every unit's cells (field points, maximum, heat class and text) and its total's text, in
+    the active language. Kept on the board: a publication's board serves many requests, and
+    formatting its numbers one by one in the template cost more than the rest of the page."""
+    kept: dict[str, dict[str, tuple[list[dict[str, Any]], str]]] = board.__dict__.setdefault(
+        "_ranking_cells", {}
+    )
+    language = get_language() or ""
+    if language in kept:
+        return kept[language]
+    texts: dict[Decimal | None, str] = {}
+
+    def text(value: Decimal | None) -> str:
+        if value not in texts:
+            texts[value] = vn.points(value)
+        return texts[value]
+
+    fields = board.tree.fields
+    out: dict[str, tuple[list[dict[str, Any]], str]] = {}
+    for result in board.results:
+        cells = []
+        for f in fields:
+            node = result.node(f.code)
+            value = node.points if node else None
+            cells.append(
+                {
+                    "code": f.code,
+                    "points": value,
+                    "text": text(value),
+                    "maximum": node.maximum if node else f.maximum,
+                    "heat": heat_class(node.points, node.maximum) if node else "",
+                }
+            )
+        out[result.unit] = (cells, text(result.total))
+    kept[language] = out
+    return out
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -211,8 +249,12 @@ def trend_chart(points: list[Any], label: str) -> dict[str, Any]:
 
 
 def published_versions(cycle: Cycle, *, scope_user: bool) -> list[Publication]:
-    versions = Publication.objects.filter(cycle=cycle).select_related(
-        "prepared_by", "approved_by", "published_by"
+    # The list shows each version's facts, never its results: the snapshots (the whole cycle's
+    # figures each) are left unread.
+    versions = (
+        Publication.objects.filter(cycle=cycle)
+        .defer("snapshot")
+        .select_related("prepared_by", "approved_by", "published_by")
     )
     if not scope_user:
         versions = versions.filter(

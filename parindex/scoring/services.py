@@ -17,6 +17,8 @@ reason; the earlier published one is kept, marked superseded. Each step is audit
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,7 +34,7 @@ from parindex.audit.models import AuditAction
 from parindex.frameworks.rules import Problem
 from parindex.frameworks.selectors import spec_of
 from parindex.orgunits.models import Succession, Unit
-from parindex.scoring import snapshot
+from parindex.scoring import integrity, snapshot
 from parindex.scoring.engine import (
     Basis,
     Board,
@@ -40,7 +42,8 @@ from parindex.scoring.engine import (
     Tree,
     UnitResult,
     combine,
-    compute,
+    compute_all,
+    gc_paused,
 )
 from parindex.scoring.models import Publication, PublicationState, PublishedUnit
 
@@ -115,18 +118,23 @@ def cycle_board(cycle: Cycle, *, units: Sequence[int] | None = None) -> Board:
         "appraised_working",
         "appraisal_reason",
     )
-    for row in rows.iterator(chunk_size=5000):
-        leaves[row["assessment_id"]][row["node__code"]] = leaf_of(row)
-    results = tuple(
-        compute(
-            tree,
-            leaves[h["pk"]],
-            unit=h["unit__code"],
-            name=h["unit__name"],
-            group=h["group"],
-            extra={"parent": h["unit__parent__name"] or ""},
-        )
-        for h in heads
+    with gc_paused():  # some 50 objects an answer, none in a cycle: see `engine.compute_all`
+        for row in rows.iterator(chunk_size=5000):
+            leaves[row["assessment_id"]][row["node__code"]] = leaf_of(row)
+    results = compute_all(
+        tree,
+        (
+            (
+                leaves[h["pk"]],
+                {
+                    "unit": h["unit__code"],
+                    "name": h["unit__name"],
+                    "group": h["group"],
+                    "extra": {"parent": h["unit__parent__name"] or ""},
+                },
+            )
+            for h in heads
+        ),
     )
     return Board(tree, results, tuple(cycle.tie_break or ()))
 
@@ -135,11 +143,40 @@ def cycle_board(cycle: Cycle, *, units: Sequence[int] | None = None) -> Board:
 
 
 def current_publication(cycle: Cycle) -> Publication | None:
-    return Publication.objects.filter(cycle=cycle, state=PublicationState.PUBLISHED).first()
+    """The cycle's current published version, without its snapshot: `published_board` reads
+    it (once for each process, see there) and a page that only names the version never does."""
+    return (
+        Publication.objects.filter(cycle=cycle, state=PublicationState.PUBLISHED)
+        .defer("snapshot")
+        .first()
+    )
+
+
+# Boards of publications already read, newest use last. A prepared snapshot never changes, so a
+# board decoded once serves every later request of the process (its JSON takes longer to decode
+# and read back than the rest of a ranking page). The key names the version exactly: its id, its
+# fingerprint and when it was prepared.
+_BOARDS: OrderedDict[tuple[Any, ...], Board] = OrderedDict()
+_BOARDS_KEPT = 12
+_BOARDS_LOCK = threading.Lock()
 
 
 def published_board(publication: Publication) -> Board:
-    return snapshot.from_data(publication.snapshot)
+    """The board of a publication's snapshot, decoded once for each process."""
+    key = (publication.pk, publication.sha256, publication.prepared_at)
+    if publication.pk is not None:
+        with _BOARDS_LOCK:
+            board = _BOARDS.get(key)
+            if board is not None:
+                _BOARDS.move_to_end(key)
+                return board
+    board = snapshot.from_data(publication.snapshot)
+    if publication.pk is not None:
+        with _BOARDS_LOCK:
+            _BOARDS[key] = board
+            while len(_BOARDS) > _BOARDS_KEPT:
+                _BOARDS.popitem(last=False)
+    return board
 
 
 def prepare_publication(cycle: Cycle, *, by: User | None, reason: str = "") -> Publication:
@@ -190,13 +227,18 @@ def prepare_publication(cycle: Cycle, *, by: User | None, reason: str = "") -> P
             )
             for r in board.results
         )
+        integrity.seal(publication)
         record(
             actor=by,
             action=AuditAction.PUBLISH,
             obj=publication,
             unit=cycle.scope,
             old=None,
-            new={"state": PublicationState.AWAITING.value, "version": publication.version},
+            new={
+                "state": PublicationState.AWAITING.value,
+                "version": publication.version,
+                "sha256": publication.sha256,
+            },
             reason=reason,
         )
     return publication

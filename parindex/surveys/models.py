@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,9 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from parindex.orgunits.models import Unit
     from parindex.surveys.spec import QuestionnaireSpec
+
+
+_PARSED: dict[str, QuestionnaireSpec] = {}
 
 
 class Audience(models.TextChoices):
@@ -48,9 +52,18 @@ class Questionnaire(models.Model):
         return f"{self.code} — {self.name}"
 
     def parsed(self) -> QuestionnaireSpec:
+        """The questionnaire as read from its stored spec (read once per distinct spec and
+        kept: a spec is immutable data, and reading it takes some 30 ms, once per page of the
+        public form and per campaign of the results otherwise)."""
         from parindex.surveys.yaml_io import from_data
 
-        return from_data(self.spec)
+        key = json.dumps(self.spec, sort_keys=True, ensure_ascii=False)
+        found = _PARSED.get(key)
+        if found is None:
+            if len(_PARSED) > 64:
+                _PARSED.clear()
+            found = _PARSED[key] = from_data(self.spec)
+        return found
 
     @property
     def frozen(self) -> bool:

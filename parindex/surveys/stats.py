@@ -41,6 +41,7 @@ significant digits before their rounding.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -130,10 +131,12 @@ def _clean(value: str | None) -> str | None:
 # --- one question --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8192)
 def wilson(k: int, n: int, z: Decimal = Z95) -> tuple[Decimal, Decimal]:
     """The Wilson score interval of k successes out of n, in % (2 places half up).
 
-    Raises ValueError unless 0 ≤ k ≤ n and n > 0.
+    Raises ValueError unless 0 ≤ k ≤ n and n > 0. Kept for each (k, n, z): a whole country's
+    results ask for the same few thousand pairs over and over.
     """
     if n <= 0 or not 0 <= k <= n:
         raise ValueError(f"wilson needs 0 <= k <= n and n > 0, got k={k}, n={n}")
@@ -150,19 +153,28 @@ def wilson(k: int, n: int, z: Decimal = Z95) -> tuple[Decimal, Decimal]:
     return _publish_decimal(low), _publish_decimal(high)
 
 
-def _satisfied(values: Iterable[str | None]) -> tuple[int, int]:
-    """(satisfied answers, valid answers) among scale5 values."""
+def _tally(values: Iterable[str | None]) -> dict[str | None, int]:
+    """How many times each raw value occurs."""
+    counts: dict[str | None, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def _satisfied(counts: Mapping[str | None, int]) -> tuple[int, int]:
+    """(satisfied answers, valid answers) among scale5 values, from each raw value's count."""
     k = n = 0
-    for raw in values:
+    for raw, count in counts.items():
         value = _clean(raw)
         if value in SCALE5_CODES:
-            n += 1
-            k += value in SATISFIED
+            n += count
+            if value in SATISFIED:
+                k += count
     return k, n
 
 
-def _satisfaction(values: Iterable[str | None]) -> tuple[Rate, Fraction | None]:
-    k, n = _satisfied(values)
+def _satisfaction(counts: Mapping[str | None, int]) -> tuple[Rate, Fraction | None]:
+    k, n = _satisfied(counts)
     if n == 0:
         return Rate(0, _publish(Fraction(0)), None, None), None
     exact = Fraction(100 * k, n)
@@ -172,20 +184,20 @@ def _satisfaction(values: Iterable[str | None]) -> tuple[Rate, Fraction | None]:
 
 def satisfaction(values: Iterable[str | None]) -> Rate:
     """Satisfaction rate of a scale5 question: answers 4 or 5 ÷ valid answers (1..5) × 100."""
-    return _satisfaction(values)[0]
+    return _satisfaction(_tally(values))[0]
 
 
 def _weighted(
-    values: Iterable[str | None], options: Sequence[Option]
+    counts: Mapping[str | None, int], options: Sequence[Option]
 ) -> tuple[Rate, Fraction | None]:
     weights = {o.code: Fraction(o.weight) for o in options if o.weight is not None}
     total = Fraction(0)
     n = 0
-    for raw in values:
+    for raw, count in counts.items():
         value = _clean(raw)
         if value is not None and value in weights:
-            n += 1
-            total += weights[value]
+            n += count
+            total += weights[value] * count
     if n == 0:
         return Rate(0, _publish(Fraction(0)), None, None), None
     exact = total * 100 / n
@@ -197,13 +209,15 @@ def weighted(values: Iterable[str | None], options: Sequence[Option]) -> Rate:
 
     Only answers naming an option with a weight are valid.
     """
-    return _weighted(values, options)[0]
+    return _weighted(_tally(values), options)[0]
 
 
-def _question_rate(question: Question, values: list[str | None]) -> tuple[Rate, Fraction | None]:
+def _question_rate(
+    question: Question, counts: Mapping[str | None, int]
+) -> tuple[Rate, Fraction | None]:
     if question.weighted:
-        return _weighted(values, question.options)
-    return _satisfaction(values)
+        return _weighted(counts, question.options)
+    return _satisfaction(counts)
 
 
 def _counts(question: Question) -> bool:
@@ -213,9 +227,14 @@ def _counts(question: Question) -> bool:
 # --- communes ------------------------------------------------------------------------------------
 
 
-def _unit_result(
-    spec: QuestionnaireSpec, unit: str, answers: list[Mapping[str, str]]
-) -> UnitResult:
+# Answers counted by question and raw value: {question code: {value: number of answers}}.
+Counts = Mapping[str, Mapping[str | None, int]]
+_NO_ANSWER: Mapping[str | None, int] = {}
+
+
+def _unit_result(spec: QuestionnaireSpec, unit: str, forms: int, counts: Counts) -> UnitResult:
+    """A commune's results from its number of valid forms and its answers' counts: every figure
+    depends only on how many valid forms gave each value to each question."""
     sections: list[SectionResult] = []
     indices: list[Fraction] = []
     for section in spec.elements:
@@ -224,7 +243,7 @@ def _unit_result(
         for question in section.questions:
             if not _counts(question):
                 continue
-            rate, exact = _question_rate(question, [a.get(question.code) for a in answers])
+            rate, exact = _question_rate(question, counts.get(question.code, _NO_ANSWER))
             rates[question.code] = rate
             if exact is not None:
                 exact_rates.append(exact)
@@ -240,9 +259,7 @@ def _unit_result(
             )
         )
     overall = _mean(indices)
-    return UnitResult(
-        unit, len(answers), tuple(sections), None if overall is None else _publish(overall)
-    )
+    return UnitResult(unit, forms, tuple(sections), None if overall is None else _publish(overall))
 
 
 def compute(spec: QuestionnaireSpec, forms: Iterable[Form]) -> dict[str, UnitResult]:
@@ -250,12 +267,38 @@ def compute(spec: QuestionnaireSpec, forms: Iterable[Form]) -> dict[str, UnitRes
 
     A commune appears as soon as it has a form, excluded or not; excluded forms count nowhere.
     """
-    valid: dict[str, list[Mapping[str, str]]] = {}
+    valid: dict[str, int] = {}
+    counts: dict[str, dict[str, dict[str | None, int]]] = {}
     for form in forms:
-        answers = valid.setdefault(form.unit, [])
-        if not form.excluded:
-            answers.append(form.answers)
-    return {unit: _unit_result(spec, unit, valid[unit]) for unit in sorted(valid)}
+        valid.setdefault(form.unit, 0)
+        if form.excluded:
+            continue
+        valid[form.unit] += 1
+        unit_counts = counts.setdefault(form.unit, {})
+        for question, value in form.answers.items():
+            by_value = unit_counts.setdefault(question, {})
+            by_value[value] = by_value.get(value, 0) + 1
+    return {
+        unit: _unit_result(spec, unit, valid[unit], counts.get(unit, {})) for unit in sorted(valid)
+    }
+
+
+def compute_counts(
+    spec: QuestionnaireSpec,
+    forms: Mapping[str, int],
+    answers: Iterable[tuple[str, str, str | None, int]],
+) -> dict[str, UnitResult]:
+    """`compute` from counts, as a database aggregation gives them: `forms` is every commune
+    with a form (excluded or not) and its number of valid forms; `answers` the rows (commune,
+    question, raw value, number of valid forms giving that value). Same results as `compute`
+    over the forms themselves."""
+    counts: dict[str, dict[str, dict[str | None, int]]] = {}
+    for unit, question, value, number in answers:
+        by_value = counts.setdefault(unit, {}).setdefault(question, {})
+        by_value[value] = by_value.get(value, 0) + number
+    return {
+        unit: _unit_result(spec, unit, forms[unit], counts.get(unit, {})) for unit in sorted(forms)
+    }
 
 
 def compute_by(
