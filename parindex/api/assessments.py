@@ -245,15 +245,8 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
     }
 
 
-@router.put(
-    "/answers/{answer_id}",
-    response={200: AnswerOut, **responses(403, 404, 409, 422)},
-    url_name="answer",
-)
-def put_answer(request: HttpRequest, answer_id: int, data: AnswerIn) -> dict[str, Any]:
-    """The commune's self-assessment of one criterion, as on the page: `answer` holds the rule's
-    inputs (`level`, `yes`, `achieved`/`required`, `value`, `count`, `done`/`planned`); an empty
-    answer clears the points. Give the `version` you read: a change made meanwhile is a 409."""
+def _answer_to_write(request: HttpRequest, answer_id: int) -> Answer:
+    """An answer the token sees (404 otherwise) and whose commune it may enter for (403)."""
     answer = get_object_or_404(
         Answer.objects.select_related("node", "assessment__unit", "assessment__cycle"),
         pk=answer_id,
@@ -263,6 +256,20 @@ def put_answer(request: HttpRequest, answer_id: int, data: AnswerIn) -> dict[str
         raise Http404
     if not can_enter(user, answer.assessment):
         raise ApiError(403, "forbidden")
+    return answer
+
+
+@router.put(
+    "/answers/{answer_id}",
+    response={200: AnswerOut, **responses(403, 404, 409, 422)},
+    url_name="answer",
+)
+def put_answer(request: HttpRequest, answer_id: int, data: AnswerIn) -> dict[str, Any]:
+    """The commune's self-assessment of one criterion, as on the page: `answer` holds the rule's
+    inputs (`level`, `yes`, `achieved`/`required`, `value`, `count`, `done`/`planned`); an empty
+    answer clears the points. Give the `version` you read: a change made meanwhile is a 409."""
+    answer = _answer_to_write(request, answer_id)
+    user = user_of(request)
     posted = {
         f"a_{key}": ("1" if value else "0") if isinstance(value, bool) else str(value)
         for key, value in (data.answer or {}).items()
@@ -280,20 +287,6 @@ def put_answer(request: HttpRequest, answer_id: int, data: AnswerIn) -> dict[str
         raise refused(exc, message, conflict=CONFLICTS) from None
     saved.node = answer.node
     return answer_out(saved)
-
-
-def _answer_to_write(request: HttpRequest, answer_id: int) -> Answer:
-    """An answer the token sees (404 otherwise) and whose commune it may enter for (403)."""
-    answer = get_object_or_404(
-        Answer.objects.select_related("node", "assessment__unit", "assessment__cycle"),
-        pk=answer_id,
-    )
-    user = user_of(request)
-    if not can_view_assessment(user, answer.assessment):
-        raise Http404
-    if not can_enter(user, answer.assessment):
-        raise ApiError(403, "forbidden")
-    return answer
 
 
 class ExplanationIn(Schema):

@@ -37,6 +37,13 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def changed(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The values that differ between two snapshots of the same fields, as (old, new): what an
+    audit entry of an edit records."""
+    keys = [k for k in new if new[k] != old[k]]
+    return {k: old[k] for k in keys}, {k: new[k] for k in keys}
+
+
 def record(
     *,
     actor: User | None,

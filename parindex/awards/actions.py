@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parindex.accounts.models import Role, RoleGrant, User
-from parindex.audit.actions import record
+from parindex.audit.actions import changed, record
 from parindex.audit.models import AuditAction
 from parindex.awards import eligibility, selectors
 from parindex.awards.eligibility import RuleProblem
@@ -196,13 +196,14 @@ def update_campaign(campaign: Campaign, *, by: User | None, **changes: Any) -> C
         if new == old:
             return locked
         locked.save()
+        before, after = changed(old, new)
         record(
             actor=by,
             action=AuditAction.AWARD_CAMPAIGN_UPDATE,
             obj=locked,
             unit=locked.issuer,
-            old={k: v for k, v in old.items() if v != new[k]},
-            new={k: v for k, v in new.items() if v != old[k]},
+            old=before,
+            new=after,
         )
     return locked
 
@@ -509,13 +510,14 @@ def update_nomination(nomination: Nomination, *, by: User | None, **changes: Any
         if new == old:
             return nomination
         nomination.save()
+        before, after = changed(old, new)
         record(
             actor=by,
             action=AuditAction.NOMINATION_UPDATE,
             obj=nomination,
             unit=nomination.unit,
-            old={k: v for k, v in old.items() if v != new[k]},
-            new={k: v for k, v in new.items() if v != old[k]},
+            old=before,
+            new=after,
         )
     return nomination
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from parindex.audit.actions import record
+from parindex.audit.actions import changed, record
 from parindex.audit.models import AuditAction
 from parindex.evidence import checks, extract, search, signatures
 from parindex.evidence.facts import KINDS, read_facts
@@ -186,6 +186,7 @@ def confirm(
         "issuer": issuer,
         "signer": signer,
     }
+    old, new = changed(before, after)
     with transaction.atomic():
         document.number, document.issued_on, document.summary = number, issued_on, summary
         document.save(update_fields=["number", "issued_on", "summary"])
@@ -198,8 +199,8 @@ def confirm(
             action=AuditAction.DOCUMENT_FACTS,
             obj=document,
             unit=document.unit,
-            old={k: v for k, v in before.items() if after[k] != v} or None,
-            new={k: v for k, v in after.items() if before[k] != v} or {"confirmed": True},
+            old=old or None,
+            new=new or {"confirmed": True},
             reason="xác nhận thông tin tài liệu",
         )
         search.index_document(facts)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from parindex.audit.actions import record
+from parindex.audit.actions import changed, record
 from parindex.audit.models import AuditAction
 from parindex.frameworks.excel_io import read_xlsx
 from parindex.frameworks.issues import FileIssue, FrameworkFileError
@@ -401,16 +401,15 @@ def update_node(node: Node, *, by: User | None, data: NodeSpec, expected_version
             for descendant in framework.nodes.filter(code__startswith=f"{old_code}."):
                 descendant.code = data.code + descendant.code[len(old_code) :]
                 descendant.save(update_fields=["code"])
-        new = _node_values(node)
-        changed = [k for k in new if new[k] != old[k]]
-        if changed:
+        before, after = changed(old, _node_values(node))
+        if after:
             record(
                 actor=by,
                 action=AuditAction.CRITERION_UPDATE,
                 obj=node,
                 unit=framework.owner,
-                old={k: old[k] for k in changed},
-                new={k: new[k] for k in changed},
+                old=before,
+                new=after,
             )
         Framework.objects.filter(pk=framework.pk).update(updated_at=timezone.now())
     return node
