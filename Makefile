@@ -28,7 +28,10 @@ run: install
 	mkdir -p var
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py load_demo
-	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV) $(BIN)/python manage.py db_worker --batch
+	# The background worker (document reading, exports, imports) beside the server, stopped with it.
+	$(DEV) $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install system-deps test-only
 
